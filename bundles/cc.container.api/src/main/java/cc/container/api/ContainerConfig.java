@@ -1,0 +1,66 @@
+package cc.container.api;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One entry of the containers configuration ({@code <working_path>/cc-containers.conf}).
+ *
+ * @param id unique name, {@code [A-Za-z0-9][A-Za-z0-9_.-]{0,63}}
+ * @param friendlyName name shown to people, or {@code null}
+ * @param version version of the installed package, as given (numbers are kept as their text), or {@code null}
+ * @param runtime {@code lxc} or {@code podman}
+ * @param createArgs Podman only: arguments for {@code podman create}, split like a POSIX shell splits words
+ * @param autostart whether the container runs after the device boots and after its installation
+ * @param monitor whether the manager queries it (statistics, crash detection, restarts)
+ * @param restart the restart policy
+ */
+public record ContainerConfig(String id, String friendlyName, String version, String runtime, String createArgs,
+	boolean autostart, boolean monitor, RestartPolicy restart) {
+
+	/** What a container id may look like: it becomes a file and a container name. */
+	public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+	/** The runtime name of LXC containers. */
+	public static final String LXC = "lxc";
+
+	/** The runtime name of OCI containers run by Podman. */
+	public static final String PODMAN = "podman";
+
+	/** Checks the id and that nothing mandatory is missing. */
+	public ContainerConfig {
+		Objects.requireNonNull(id, "id");
+		Objects.requireNonNull(runtime, "runtime");
+		Objects.requireNonNull(restart, "restart");
+		if (!ID.matcher(id).matches()) {
+			throw new IllegalArgumentException("invalid container id \"" + id
+				+ "\": use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+		}
+		createArgs = createArgs == null ? "" : createArgs;
+	}
+
+	/** The name to show people: the friendly name, else the id. */
+	public String displayName() {
+		return friendlyName == null || friendlyName.isEmpty() ? id : friendlyName;
+	}
+
+	/** A copy with another autostart flag. */
+	public ContainerConfig withAutostart(boolean value) {
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, value, monitor, restart);
+	}
+
+	/** A copy with another monitor flag. */
+	public ContainerConfig withMonitor(boolean value) {
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, value, restart);
+	}
+
+	/** A copy with another friendly name. */
+	public ContainerConfig withFriendlyName(String value) {
+		return new ContainerConfig(id, value, version, runtime, createArgs, autostart, monitor, restart);
+	}
+
+	/** A copy with another restart policy. */
+	public ContainerConfig withRestart(RestartPolicy value) {
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, value);
+	}
+}

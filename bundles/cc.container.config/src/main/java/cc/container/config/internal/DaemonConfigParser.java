@@ -1,0 +1,139 @@
+package cc.container.config.internal;
+
+import cc.container.api.ConfigException;
+import cc.container.api.DaemonConfig;
+import cc.container.api.LogLevel;
+import cc.container.api.LoggingSettings;
+import cc.container.api.RuntimeSettings;
+import cc.container.api.ServiceSettings;
+import cc.container.util.json.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validates the daemon configuration (SPEC section 3) and fills in its defaults. Relative paths in the file are
+ * taken relative to the folder that holds the file.
+ */
+public final class DaemonConfigParser {
+
+	/** Default path of the daemon configuration. */
+	public static final Path DEFAULT_FILE = Path.of("/etc/cc-container-mng.conf");
+
+	static final long MAX_INTERVAL = 3600;
+	static final long MAX_LOAD_TIMEOUT = 86400;
+
+	private DaemonConfigParser() {
+	}
+
+	/** A valid configuration and the warnings (unknown fields) found on the way. */
+	public record Result(DaemonConfig config, List<String> warnings) {
+	}
+
+	/** Validates the content of {@code file}. */
+	public static Result parse(Path file, byte[] content) throws ConfigException {
+		String name = file.toString();
+		Object tree;
+		try {
+			tree = Json.parse(content);
+		} catch (Json.SyntaxException e) {
+			throw new ConfigException(name + ": malformed JSON at " + e.getMessage());
+		}
+		List<String> warnings = new ArrayList<>();
+		Fields root = Fields.root(name, tree, warnings);
+		root.integer("version", 1, 1, 1);
+		Path base = file.toAbsolutePath().getParent();
+
+		Fields svc = root.object("service");
+		Path workingPath = path(base, svc.nonEmptyString("working_path", "/root/cc-container"));
+		Duration monitor = Duration.ofSeconds(svc.integer("monitor_interval", 10, 1, MAX_INTERVAL));
+		Duration command = Duration.ofSeconds(svc.integer("command_timeout", 30, 1, MAX_INTERVAL));
+		Duration load = Duration.ofSeconds(svc.integer("podman_load_timeout", 600, 1, MAX_LOAD_TIMEOUT));
+		Path socket = path(base, svc.nonEmptyString("control_socket", "/run/cc-containerd/control.sock"));
+		String group = svc.string("control_group", null);
+		if (group != null && !group.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
+			throw svc.error("control_group", "must be a group name, got \"" + group + "\"");
+		}
+		svc.warnUnknown();
+
+		Fields log = root.object("logging");
+		LogLevel level = log.level("level", LogLevel.ERROR);
+		Fields sys = log.object("syslog");
+		LoggingSettings.Syslog syslog = new LoggingSettings.Syslog(sys.bool("enabled", true), sys.level("level", level),
+			path(base, sys.nonEmptyString("path", "/dev/log")), sys.nonEmptyString("tag", "cc-containerd"));
+		sys.warnUnknown();
+		Fields con = log.object("console");
+		LoggingSettings.Console console = new LoggingSettings.Console(con.bool("enabled", true), con.level("level", level));
+		con.warnUnknown();
+		Fields fil = log.object("file");
+		LoggingSettings.File fileSink = new LoggingSettings.File(fil.bool("enabled", true),
+			path(base, fil.nonEmptyString("path", "/var/log/cc-containerd.log")), fil.level("level", level),
+			fil.integer("max_size", 10485760, 4096, 1L << 40), (int) fil.integer("keep", 3, 1, 20));
+		fil.warnUnknown();
+		log.warnUnknown();
+
+		Fields rt = root.object("runtimes");
+		Fields pod = rt.object("podman");
+		RuntimeSettings.Podman podman = new RuntimeSettings.Podman(pod.nonEmptyString("binary", "podman"),
+			stringList(pod, "global_args"), stringMap(pod, "env"));
+		pod.warnUnknown();
+		Fields lxc = rt.object("lxc");
+		String toolsDir = lxc.nonEmptyString("tools_dir", null);
+		RuntimeSettings.Lxc lxcSettings = new RuntimeSettings.Lxc(toolsDir == null ? null : path(base, toolsDir));
+		lxc.warnUnknown();
+		rt.warnUnknown();
+		root.warnUnknown();
+
+		DaemonConfig config = new DaemonConfig(file.toAbsolutePath(),
+			new ServiceSettings(workingPath, monitor, command, load, socket, group),
+			new LoggingSettings(level, syslog, console, fileSink), new RuntimeSettings(podman, lxcSettings));
+		return new Result(config, List.copyOf(warnings));
+	}
+
+	private static Path path(Path base, String value) {
+		Path p = Path.of(value);
+		return (p.isAbsolute() ? p : base.resolve(p)).normalize();
+	}
+
+	private static List<String> stringList(Fields f, String name) throws ConfigException {
+		Object v = f.raw(name);
+		if (v == null) {
+			return List.of();
+		}
+		if (!(v instanceof List)) {
+			throw f.error(name, "must be an array of strings, got " + Fields.describe(v));
+		}
+		List<String> out = new ArrayList<>();
+		List<?> list = (List<?>) v;
+		for (int i = 0; i < list.size(); i++) {
+			if (!(list.get(i) instanceof String)) {
+				throw f.error(name + "[" + i + "]", "must be a string, got " + Fields.describe(list.get(i)));
+			}
+			out.add((String) list.get(i));
+		}
+		return out;
+	}
+
+	private static Map<String, String> stringMap(Fields f, String name) throws ConfigException {
+		Fields obj = f.object(name);
+		Object v = f.raw(name);
+		Map<String, String> out = new LinkedHashMap<>();
+		if (v == null) {
+			return out;
+		}
+		for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+			String key = (String) e.getKey();
+			if (!key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+				throw obj.error(key, "is not a valid environment variable name");
+			}
+			if (e.getValue() == null) {
+				throw obj.error(key, "must be a string, got null");
+			}
+			out.put(key, obj.string(key, null));
+		}
+		return out;
+	}
+}

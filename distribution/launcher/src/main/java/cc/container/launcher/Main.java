@@ -1,0 +1,154 @@
+package cc.container.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ObjIntConsumer;
+import java.util.stream.Stream;
+import org.apache.felix.framework.FrameworkFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+
+/**
+ * {@code cc-containerd}: runs Felix with the bundles of {@code <home>/bundle} (and {@code <home>/shell} with
+ * {@code --shell}). The daemon's bundles ask it to exit through an {@code ObjIntConsumer<String>} service (message,
+ * exit status) registered with the property {@code cc.containerd.exit=true}; SIGTERM stops the framework cleanly.
+ */
+public final class Main {
+	/** Exit status for bad usage. */
+	static final int EXIT_USAGE = 2;
+	/** Exit status when the framework fails. */
+	static final int EXIT_FAILURE = 1;
+
+	private Main() {
+	}
+
+	/** Entry point. */
+	public static void main(String[] args) {
+		System.exit(run(Arrays.asList(args)));
+	}
+
+	static int run(List<String> args) {
+		Options options;
+		try {
+			options = Options.parse(args);
+		} catch (Options.UsageException e) {
+			System.err.println("cc-containerd: " + e.getMessage());
+			System.err.println(Options.USAGE);
+			return EXIT_USAGE;
+		}
+		if (options.help()) {
+			System.out.print(Options.HELP);
+			return 0;
+		}
+		Path home = Path.of(System.getProperty("cc.containerd.home", ".")).toAbsolutePath().normalize();
+		try {
+			return launch(home, options);
+		} catch (BundleException | IOException | InterruptedException e) {
+			System.err.println("cc-containerd: the daemon could not start: " + e.getMessage());
+			return EXIT_FAILURE;
+		}
+	}
+
+	private static int launch(Path home, Options options) throws BundleException, IOException, InterruptedException {
+		Map<String, String> props = new HashMap<>();
+		props.put(Constants.FRAMEWORK_STORAGE, System.getProperty("cc.containerd.storage", home.resolve("felix-cache").toString()));
+		props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+		props.put("cc.containerd.config", options.configFile().toString());
+		props.put("cc.containerd.home", home.toString());
+		// The Gogo shell must never stop the daemon when its console input ends.
+		props.put("gosh.args", "--noshutdown");
+		// Until the logging bundle applies the configured levels, the Log Service keeps INFO and above,
+		// so what the daemon says while it starts reaches the sinks.
+		props.put("org.osgi.service.log.admin.loglevel", "INFO");
+		props.put("org.apache.felix.log.maxSize", "200");
+		props.put("org.apache.felix.log.storeDebug", "false");
+		props.put("felix.log.level", "1");
+
+		Framework fw = new FrameworkFactory().newFramework(props);
+		fw.init();
+		BundleContext ctx = fw.getBundleContext();
+		AtomicInteger status = new AtomicInteger(0);
+		Hashtable<String, Object> exitProps = new Hashtable<>();
+		exitProps.put("cc.containerd.exit", Boolean.TRUE);
+		ctx.registerService(ObjIntConsumer.class, (ObjIntConsumer<String>) (message, code) -> {
+			if (status.compareAndSet(0, code)) {
+				System.err.println("cc-containerd: " + message);
+			}
+			stopAsync(fw);
+		}, exitProps);
+
+		List<Bundle> installed = new ArrayList<>();
+		installed.addAll(install(ctx, home.resolve("bundle")));
+		if (options.shell()) {
+			installed.addAll(install(ctx, home.resolve("shell")));
+		}
+		// SIGTERM (systemd stop) and SIGINT stop the framework and the daemon exits 0 when that went well.
+		for (String sig : new String[] { "TERM", "INT" }) {
+			sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stopAsync(fw));
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			try {
+				if ((fw.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
+					fw.stop();
+					fw.waitForStop(30_000);
+				}
+			} catch (BundleException | InterruptedException e) {
+				// the JVM is going away either way
+			}
+		}, "cc-containerd-shutdown"));
+		fw.start();
+		for (Bundle b : installed) {
+			if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+				try {
+					b.start();
+				} catch (BundleException e) {
+					System.err.println("cc-containerd: bundle " + b.getSymbolicName() + " did not start: " + e.getMessage());
+				}
+			}
+		}
+		FrameworkEvent end = fw.waitForStop(0);
+		if (end.getType() == FrameworkEvent.ERROR) {
+			return EXIT_FAILURE;
+		}
+		return status.get();
+	}
+
+	private static List<Bundle> install(BundleContext ctx, Path dir) throws IOException, BundleException {
+		List<Bundle> bundles = new ArrayList<>();
+		if (!Files.isDirectory(dir)) {
+			return bundles;
+		}
+		List<Path> jars;
+		try (Stream<Path> s = Files.list(dir)) {
+			jars = s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+		}
+		for (Path jar : jars) {
+			bundles.add(ctx.installBundle(jar.toUri().toString()));
+		}
+		return bundles;
+	}
+
+	private static void stopAsync(Framework fw) {
+		Thread t = new Thread(() -> {
+			try {
+				fw.stop();
+			} catch (BundleException e) {
+				// already stopping
+			}
+		}, "cc-containerd-exit");
+		t.setDaemon(true);
+		t.start();
+	}
+}

@@ -1,0 +1,76 @@
+package cc.container.dist;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** The built distribution's {@code bin/cc-containerd}, run as its own process the way a user runs it. */
+final class Daemon implements AutoCloseable {
+	static final Path DIST = Path.of(System.getProperty("cc.dist.dir", "target/cc-container-mng")).toAbsolutePath();
+
+	final Process process;
+	final Path stdout;
+	final Path stderr;
+
+	private Daemon(Process process, Path stdout, Path stderr) {
+		this.process = process;
+		this.stdout = stdout;
+		this.stderr = stderr;
+	}
+
+	static Daemon start(Path workDir, String... args) throws IOException {
+		List<String> cmd = new ArrayList<>();
+		cmd.add(DIST.resolve("bin/cc-containerd").toString());
+		cmd.addAll(List.of(args));
+		Path out = workDir.resolve("daemon.out");
+		Path err = workDir.resolve("daemon.err");
+		ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + workDir.resolve("felix-cache"));
+		return new Daemon(pb.start(), out, err);
+	}
+
+	String stderrText() throws IOException {
+		return Files.readString(stderr, StandardCharsets.UTF_8);
+	}
+
+	int waitForExit(Duration timeout) throws InterruptedException {
+		if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new AssertionError("the daemon did not exit within " + timeout);
+		}
+		return process.exitValue();
+	}
+
+	static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+			}
+			Thread.sleep(25);
+		}
+	}
+
+	static boolean fileContains(Path file, String text) {
+		try {
+			return Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text);
+		} catch (IOException e) {
+			return false;
+		}
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		if (process.isAlive()) {
+			process.destroy();
+			if (!process.waitFor(20, TimeUnit.SECONDS)) {
+				process.destroyForcibly().waitFor();
+			}
+		}
+	}
+}

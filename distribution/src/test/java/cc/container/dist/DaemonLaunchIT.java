@@ -1,0 +1,112 @@
+package cc.container.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The distribution's launcher, started as a user starts it. */
+class DaemonLaunchIT {
+	static final Duration START = Duration.ofSeconds(30);
+
+	@TempDir
+	Path dir;
+
+	Path config(String json) throws Exception {
+		Path f = dir.resolve("cc-container-mng.conf");
+		Files.writeString(f, json);
+		return f;
+	}
+
+	static String localConfig(String extraService) {
+		return """
+			{ "version": 1,
+			  "service": { "working_path": "work", "monitor_interval": 5 %s },
+			  "logging": { "level": "INFO", "syslog": { "enabled": false }, "console": { "enabled": true },
+			               "file": { "enabled": true, "path": "log/cc-containerd.log" } } }
+			""".formatted(extraService);
+	}
+
+	@Test
+	void startsOnALocalConfigurationLogsAndStopsCleanlyOnSigterm() throws Exception {
+		Path conf = config(localConfig(""));
+		try (Daemon d = Daemon.start(dir, "--config-file", conf.toString())) {
+			Path log = dir.resolve("log/cc-containerd.log");
+			Daemon.await("the configuration to be loaded", START,
+				() -> Daemon.fileContains(log, "Daemon configuration loaded from " + conf));
+			Daemon.await("the containers configuration to be read", START,
+				() -> Daemon.fileContains(log, "0 managed container(s) configured in " + dir.resolve("work/cc-containers.conf")));
+			assertThat(d.process.isAlive()).isTrue();
+			d.process.destroy(); // SIGTERM, as systemd stops it
+			assertThat(d.waitForExit(Duration.ofSeconds(20))).isZero();
+		}
+	}
+
+	@Test
+	void invalidConfigurationStopsTheDaemonWithOneClearLine() throws Exception {
+		Path conf = config("{ \"service\": { \"monitor_interval\": 0 } }");
+		try (Daemon d = Daemon.start(dir, "--config-file", conf.toString())) {
+			assertThat(d.waitForExit(START)).isEqualTo(2);
+			assertThat(d.stderrText()).contains(
+				"cc-containerd: " + conf + ": service.monitor_interval: must be a whole number from 1 to 3600, got 0");
+		}
+	}
+
+	@Test
+	void malformedConfigurationNamesLineAndColumn() throws Exception {
+		Path conf = config("{\n  \"service\": {\n    \"monitor_interval\": 10,\n  }\n}\n");
+		try (Daemon d = Daemon.start(dir, "--config-file", conf.toString())) {
+			assertThat(d.waitForExit(START)).isEqualTo(2);
+			assertThat(d.stderrText()).contains("cc-containerd: " + conf + ": malformed JSON at line 4, column 3:");
+		}
+	}
+
+	@Test
+	void missingConfigurationFileIsNamed() throws Exception {
+		Path conf = dir.resolve("nowhere.conf");
+		try (Daemon d = Daemon.start(dir, "--config-file", conf.toString())) {
+			assertThat(d.waitForExit(START)).isEqualTo(2);
+			assertThat(d.stderrText()).contains("cc-containerd: " + conf + ": the file does not exist");
+		}
+	}
+
+	@Test
+	void invalidContainersConfigurationStopsTheDaemon() throws Exception {
+		Path conf = config(localConfig(""));
+		Files.createDirectories(dir.resolve("work"));
+		Files.writeString(dir.resolve("work/cc-containers.conf"), "{\"containers\": [{\"id\": \"a b\", \"runtime\": \"lxc\"}]}");
+		try (Daemon d = Daemon.start(dir, "--config-file", conf.toString())) {
+			assertThat(d.waitForExit(START)).isEqualTo(2);
+			assertThat(d.stderrText()).contains(dir.resolve("work/cc-containers.conf") + ": containers[0].id: \"a b\" is not a valid id");
+		}
+	}
+
+	@Test
+	void unknownOptionPrintsUsageAndExitsWithTwo() throws Exception {
+		try (Daemon d = Daemon.start(dir, "--frobnicate")) {
+			assertThat(d.waitForExit(START)).isEqualTo(2);
+			assertThat(d.stderrText()).contains("cc-containerd: unknown option \"--frobnicate\"",
+				"usage: cc-containerd [--config-file PATH]");
+		}
+	}
+
+	@Test
+	void shellOnTheConsoleDoesNotStopTheDaemonWhenItsInputEnds() throws Exception {
+		Path conf = config(localConfig(""));
+		try (Daemon d = Daemon.start(dir, "--config-file", conf.toString(), "--shell")) {
+			Path log = dir.resolve("log/cc-containerd.log");
+			Daemon.await("the configuration to be loaded", START, () -> Daemon.fileContains(log, "Daemon configuration loaded"));
+			try (OutputStream in = d.process.getOutputStream()) {
+				in.write("lb\n".getBytes());
+			}
+			Daemon.await("the shell to answer", START, () -> Daemon.fileContains(d.stdout, "cc.container.config"));
+			// The shell has now read the end of its input; the daemon must outlive it.
+			Thread.sleep(1500);
+			assertThat(d.process.isAlive()).as("daemon alive after its console input ended").isTrue();
+		}
+	}
+}
