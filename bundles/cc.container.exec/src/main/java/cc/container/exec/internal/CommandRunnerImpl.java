@@ -1,0 +1,63 @@
+package cc.container.exec.internal;
+
+import cc.container.api.Command;
+import cc.container.api.CommandException;
+import cc.container.api.CommandResult;
+import cc.container.api.CommandRunner;
+import cc.container.api.RunningCommand;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The command runner service. Output of finished commands passes through files in
+ * {@code <java.io.tmpdir>/cc-containerd-<pid>}, removed when the component stops.
+ */
+@Component(service = CommandRunner.class)
+public final class CommandRunnerImpl implements CommandRunner {
+	private final ProcessRunner runner;
+	private final Path tmpDir;
+
+	/** A runner whose commands are logged at DEBUG. */
+	@Activate
+	public CommandRunnerImpl(@Reference(service = LoggerFactory.class) Logger log) {
+		this(Path.of(System.getProperty("java.io.tmpdir"), "cc-containerd-" + ProcessHandle.current().pid()), log::debug);
+	}
+
+	CommandRunnerImpl(Path tmpDir, Consumer<String> debug) {
+		this.tmpDir = tmpDir;
+		this.runner = new ProcessRunner(tmpDir, debug);
+	}
+
+	@Override
+	public CommandResult run(Command command) throws CommandException {
+		return runner.run(command);
+	}
+
+	@Override
+	public RunningCommand stream(Command command, boolean mergeStderr, Consumer<String> lines, IntConsumer exit) throws CommandException {
+		return runner.stream(command, mergeStderr, lines, exit);
+	}
+
+	@Deactivate
+	void deactivate() {
+		if (!Files.isDirectory(tmpDir)) {
+			return;
+		}
+		try (Stream<Path> files = Files.walk(tmpDir)) {
+			files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+		} catch (IOException e) {
+			// nothing of value is lost
+		}
+	}
+}
