@@ -34,7 +34,8 @@ public final class CommandRunnerImpl implements CommandRunner {
 		this(Path.of(System.getProperty("java.io.tmpdir"), "cc-containerd-" + ProcessHandle.current().pid()), log::debug);
 	}
 
-	CommandRunnerImpl(Path tmpDir, Consumer<String> debug) {
+	/** A runner with its own folder for output files and a debug log of its own (tests). */
+	public CommandRunnerImpl(Path tmpDir, Consumer<String> debug) {
 		this.tmpDir = tmpDir;
 		this.runner = new ProcessRunner(tmpDir, debug);
 	}

@@ -1,0 +1,536 @@
+package cc.container.driver.podman.internal;
+
+import cc.container.api.Command;
+import cc.container.api.CommandException;
+import cc.container.api.CommandResult;
+import cc.container.api.CommandRunner;
+import cc.container.api.ContainerEvent;
+import cc.container.api.ContainerSpec;
+import cc.container.api.ContainerState;
+import cc.container.api.ContainerStats;
+import cc.container.api.DaemonConfig;
+import cc.container.api.DaemonConfiguration;
+import cc.container.api.DriverException;
+import cc.container.api.RunningCommand;
+import cc.container.api.RuntimeDriver;
+import cc.container.api.RuntimeStatus;
+import cc.container.util.ShellWords;
+import cc.container.util.json.Json;
+import cc.container.util.runtime.Listeners;
+import cc.container.util.runtime.ToolRunner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The Podman driver. Containers it creates carry the label {@value PodmanJson#LABEL_MANAGED}=true (and their version);
+ * it never touches others. Images it loads are tagged {@code localhost/cc-container-mng/<id>:<version>}. Status and
+ * statistics of all managed containers come from one {@code podman ps} and one {@code podman stats} call; deaths
+ * arrive sub-second from one long-running {@code podman events} stream, started while someone listens.
+ */
+@Component(service = RuntimeDriver.class, property = RuntimeDriver.RUNTIME + "=podman")
+public final class PodmanDriver implements RuntimeDriver {
+	static final String RUNTIME_NAME = "podman";
+	static final String IMAGE_REPO = "localhost/cc-container-mng/";
+	private static final Duration STATES_REUSE = Duration.ofSeconds(5);
+
+	private final ToolRunner tools;
+	private final Supplier<DaemonConfig> config;
+	private final Logger log;
+	private final Listeners<ContainerEvent> listeners;
+	private final ScheduledExecutorService scheduler;
+	private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
+	private final Map<String, Boolean> oomByExit = new ConcurrentHashMap<>();
+	private final long hostMemory = hostMemory();
+	private volatile Map<String, ContainerState> lastStates;
+	private volatile long lastStatesAt;
+	private RunningCommand eventStream;
+	private boolean active = true;
+	private long eventBackoffMs = 1000;
+	/** When the last event stream ended: its successor replays what happened since, so no death is missed. */
+	private Instant eventGapSince;
+
+	/** The driver, configured by the daemon configuration's {@code runtimes.podman}. */
+	@Activate
+	public PodmanDriver(@Reference CommandRunner runner, @Reference DaemonConfiguration daemon,
+		@Reference(service = LoggerFactory.class) Logger log) {
+		this(runner, daemon::config, log);
+	}
+
+	PodmanDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
+		this.tools = new ToolRunner(RUNTIME_NAME, runner);
+		this.config = config;
+		this.log = log;
+		this.listeners = new Listeners<>(log::warn);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "cc-podman-driver");
+			t.setDaemon(true);
+			return t;
+		});
+	}
+
+	@Deactivate
+	public synchronized void close() {
+		active = false;
+		if (eventStream != null) {
+			eventStream.close();
+			eventStream = null;
+		}
+		scheduler.shutdownNow();
+	}
+
+	@Override
+	public String runtime() {
+		return RUNTIME_NAME;
+	}
+
+	// ---------------------------------------------------------------- commands
+
+	private List<String> argv(String... args) {
+		DaemonConfig c = config.get();
+		List<String> argv = new ArrayList<>();
+		argv.add(c.runtimes().podman().binary());
+		argv.addAll(c.runtimes().podman().globalArgs());
+		Collections.addAll(argv, args);
+		return argv;
+	}
+
+	private List<String> argv(List<String> args) {
+		return argv(args.toArray(new String[0]));
+	}
+
+	private Map<String, String> env() {
+		return config.get().runtimes().podman().environment();
+	}
+
+	private Duration timeout() {
+		return config.get().service().commandTimeout();
+	}
+
+	private CommandResult run(Duration timeout, String... args) throws DriverException {
+		return tools.run(argv(args), env(), timeout);
+	}
+
+	private static boolean noSuchContainer(CommandResult r) {
+		String s = r.stderr().toLowerCase(Locale.ROOT);
+		return s.contains("no such container") || s.contains("no container with name or id");
+	}
+
+	private DriverException notFound(String id) {
+		return new DriverException(RUNTIME_NAME, DriverException.Kind.NOT_FOUND, "Podman has no container " + id);
+	}
+
+	private CommandResult checkContainer(String what, String id, Duration timeout, String... args) throws DriverException {
+		CommandResult r = run(timeout, args);
+		if (!r.ok()) {
+			if (noSuchContainer(r)) {
+				throw notFound(id);
+			}
+			throw tools.failed(what + " of container " + id, r);
+		}
+		return r;
+	}
+
+	/** The image name the manager gives the image of container {@code id} at {@code version}. */
+	static String imageRef(String id, String version) {
+		String tag = version == null || version.isBlank() ? "latest" : version.replaceAll("[^A-Za-z0-9_.-]", "_");
+		if (tag.startsWith(".") || tag.startsWith("-")) {
+			tag = "v" + tag;
+		}
+		if (tag.length() > 128) {
+			tag = tag.substring(0, 128);
+		}
+		return IMAGE_REPO + id.toLowerCase(Locale.ROOT) + ":" + tag;
+	}
+
+	/** The names {@code podman load} says it loaded. */
+	static List<String> loadedImages(String output) {
+		List<String> refs = new ArrayList<>();
+		for (String line : output.split("\n")) {
+			String l = line.trim();
+			int colon = l.indexOf(':');
+			if (l.startsWith("Loaded image") && colon > 0) {
+				for (String ref : l.substring(colon + 1).split(",")) {
+					if (!ref.isBlank()) {
+						refs.add(ref.trim());
+					}
+				}
+			}
+		}
+		return refs;
+	}
+
+	// ---------------------------------------------------------------- lifecycle
+
+	@Override
+	public void install(ContainerSpec spec, Path payload) throws DriverException {
+		List<String> createArgs;
+		try {
+			createArgs = ShellWords.split(spec.createArgs());
+		} catch (IllegalArgumentException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_ARTIFACT,
+				"create_args of " + spec.id() + " cannot be split into words: " + e.getMessage());
+		}
+		if (run(timeout(), "container", "exists", spec.id()).ok()) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Podman already has a container named " + spec.id());
+		}
+		CommandResult load = tools.run(argv("load", "-i", payload.toString()), env(), config.get().service().podmanLoadTimeout());
+		if (!load.ok()) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_ARTIFACT,
+				"Podman cannot load the image of " + spec.id() + ": " + load.reason());
+		}
+		List<String> loaded = loadedImages(load.stdout() + "\n" + load.stderr());
+		if (loaded.isEmpty()) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_ARTIFACT,
+				"the image archive of " + spec.id() + " holds no image Podman could name");
+		}
+		String source = loaded.get(0);
+		String image = imageRef(spec.id(), spec.version());
+		tools.check("Tagging the image of " + spec.id(), argv("tag", source, image), env(), timeout());
+		for (String ref : loaded) {
+			if (!ref.equals(image) && !ref.startsWith("sha256:") && !ref.startsWith(IMAGE_REPO)) {
+				// The manager's own name is the only one the image keeps; a second package with the same
+				// image name must not find this one's under it.
+				run(timeout(), "untag", image, ref);
+			}
+		}
+		List<String> create = new ArrayList<>(List.of("create", "--name", spec.id(), "--label", PodmanJson.LABEL_MANAGED + "=true"));
+		if (spec.version() != null) {
+			create.addAll(List.of("--label", PodmanJson.LABEL_VERSION + "=" + spec.version()));
+		}
+		create.addAll(createArgs);
+		create.add(image);
+		CommandResult r = tools.run(argv(create), env(), timeout());
+		if (!r.ok()) {
+			run(timeout(), "rmi", image);
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED,
+				"podman create of " + spec.id() + " failed: " + r.reason() + " (check its create_args)");
+		}
+		log.info("Container {} installed from {} as image {}.", spec.id(), payload.getFileName(), image);
+	}
+
+	@Override
+	public void start(String id) throws DriverException {
+		checkContainer("Starting", id, timeout(), "start", id);
+		lastStatesAt = 0;
+	}
+
+	@Override
+	public void stop(String id, Duration grace) throws DriverException {
+		checkContainer("Stopping", id, timeout().plus(grace), "stop", "--time", Long.toString(grace.toSeconds()), id);
+		lastStatesAt = 0;
+	}
+
+	@Override
+	public void rename(String id, String newId) throws DriverException {
+		checkContainer("Renaming", id, timeout(), "rename", id, newId);
+		lastStatesAt = 0;
+	}
+
+	@Override
+	public void remove(String id) throws DriverException {
+		CommandResult inspect = checkContainer("Inspecting", id, timeout(), "container", "inspect", "--format", "{{.ImageName}}", id);
+		String image = inspect.stdout().trim();
+		checkContainer("Removing", id, timeout().plusSeconds(10), "rm", "--force", "--time", "10", id);
+		if (image.startsWith(IMAGE_REPO)) {
+			CommandResult rmi = run(timeout(), "rmi", image);
+			if (!rmi.ok()) {
+				log.info("The image {} of removed container {} stays: {}", image, id, rmi.reason());
+			}
+		}
+		lastCpu.remove(id);
+		lastStatesAt = 0;
+	}
+
+	// ---------------------------------------------------------------- queries
+
+	private Object json(String what, CommandResult r) throws DriverException {
+		if (!r.ok()) {
+			throw tools.failed(what, r);
+		}
+		String out = r.stdout().trim();
+		if (out.isEmpty()) {
+			return List.of();
+		}
+		try {
+			return Json.parse(out.getBytes(StandardCharsets.UTF_8));
+		} catch (Json.SyntaxException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT,
+				"Podman answered something that is not JSON to " + r.command().display() + " (" + e.getMessage() + ")");
+		}
+	}
+
+	@Override
+	public Map<String, ContainerState> states() throws DriverException {
+		Object ps = json("Listing containers", run(timeout(), "ps", "--all", "--filter", "label=" + PodmanJson.LABEL_MANAGED + "=true",
+			"--format", "json"));
+		if (!(ps instanceof List)) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "podman ps answered something that is not a list");
+		}
+		Map<String, ContainerState> out = new LinkedHashMap<>();
+		List<String> needOom = new ArrayList<>();
+		try {
+			for (Object o : (List<?>) ps) {
+				if (!(o instanceof Map)) {
+					throw new IllegalArgumentException("an entry of podman ps is not an object");
+				}
+				ContainerState s = PodmanJson.psEntry((Map<?, ?>) o);
+				out.put(s.id(), s);
+				if (s.status() == RuntimeStatus.EXITED && !oomByExit.containsKey(exitKey(s))) {
+					needOom.add(s.id());
+				}
+			}
+		} catch (IllegalArgumentException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "podman ps answered " + e.getMessage());
+		}
+		if (!needOom.isEmpty()) {
+			List<String> args = new ArrayList<>(List.of("container", "inspect", "--format", "{{.Name}} {{.State.OOMKilled}}"));
+			args.addAll(needOom);
+			CommandResult r = tools.run(argv(args), env(), timeout());
+			for (String line : r.stdout().split("\n")) {
+				String[] f = line.trim().split(" ");
+				if (f.length == 2 && out.containsKey(f[0])) {
+					oomByExit.put(exitKey(out.get(f[0])), Boolean.parseBoolean(f[1]));
+				}
+			}
+		}
+		Map<String, ContainerState> result = new LinkedHashMap<>();
+		out.forEach((id, s) -> result.put(id, s.status() == RuntimeStatus.EXITED
+			? new ContainerState(s.id(), s.status(), s.pid(), s.exitCode(), oomByExit.get(exitKey(s)), s.startedAt(), s.finishedAt(), s.version())
+			: s));
+		lastStates = Map.copyOf(result);
+		lastStatesAt = System.nanoTime();
+		return result;
+	}
+
+	private static String exitKey(ContainerState s) {
+		return s.id() + "@" + s.finishedAt();
+	}
+
+	@Override
+	public Map<String, ContainerStats> stats() throws DriverException {
+		Map<String, ContainerState> states = lastStates;
+		if (states == null || System.nanoTime() - lastStatesAt > STATES_REUSE.toNanos()) {
+			states = states();
+		}
+		if (states.values().stream().noneMatch(ContainerState::running)) {
+			return Map.of();
+		}
+		CommandResult r = run(timeout(), "stats", "--no-stream", "--format", "{{json .ContainerStats}}");
+		if (!r.ok()) {
+			throw tools.failed("Reading container statistics", r);
+		}
+		Instant now = Instant.now();
+		Map<String, ContainerStats> out = new LinkedHashMap<>();
+		for (String line : r.stdout().split("\n")) {
+			if (line.isBlank()) {
+				continue;
+			}
+			Object o;
+			try {
+				o = Json.parse(line.getBytes(StandardCharsets.UTF_8));
+			} catch (Json.SyntaxException e) {
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT,
+					"podman stats answered something that is not JSON (" + e.getMessage() + ")");
+			}
+			if (!(o instanceof Map)) {
+				continue;
+			}
+			Map<?, ?> m = (Map<?, ?>) o;
+			String name = PodmanJson.str(m.get("Name"));
+			ContainerState s = states.get(name);
+			if (s == null) {
+				continue; // not a managed container
+			}
+			long cpuNano = PodmanJson.num(m.get("CPUNano"));
+			long systemNano = PodmanJson.num(m.get("SystemNano"));
+			String cid = PodmanJson.str(m.get("ContainerID"));
+			long[] prev = lastCpu.put(name, new long[] { cpuNano, systemNano, cid == null ? 0 : cid.hashCode() });
+			double cpu = PodmanJson.dbl(m.get("CPU"));
+			if (prev != null && cid != null && prev[2] == cid.hashCode() && systemNano > prev[1] && cpuNano >= prev[0]) {
+				cpu = 100.0 * (cpuNano - prev[0]) / (systemNano - prev[1]);
+			}
+			long limit = PodmanJson.num(m.get("MemLimit"));
+			long uptime = s.startedAt() == null ? -1 : Math.max(0, now.getEpochSecond() - s.startedAt().getEpochSecond());
+			out.put(name, new ContainerStats(name, now, uptime, cpu, PodmanJson.num(m.get("MemUsage")),
+				hostMemory > 0 && limit >= hostMemory ? 0 : limit, PodmanJson.num(m.get("NetInput")), PodmanJson.num(m.get("NetOutput")),
+				PodmanJson.num(m.get("BlockInput")), PodmanJson.num(m.get("BlockOutput")), PodmanJson.num(m.get("PIDs"))));
+		}
+		return out;
+	}
+
+	private static long hostMemory() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+				if (line.startsWith("MemTotal:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+		} catch (Exception e) {
+			// unknown: limits are reported as Podman gives them
+		}
+		return 0;
+	}
+
+	// ---------------------------------------------------------------- logs
+
+	@Override
+	public List<String> logs(String id, int lines) throws DriverException {
+		List<String> out = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch done = new CountDownLatch(1);
+		int[] status = new int[1];
+		RunningCommand rc;
+		try {
+			rc = tools.runner().stream(new Command(argv("logs", "--tail", Integer.toString(lines), id), env(), null, timeout(),
+				Command.DEFAULT_MAX_OUTPUT), true, out::add, s -> {
+					status[0] = s;
+					done.countDown();
+				});
+		} catch (CommandException e) {
+			throw tools.translate(e);
+		}
+		try {
+			if (!done.await(timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				rc.close();
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.TIMED_OUT, "podman logs " + id + " did not finish in time");
+			}
+		} catch (InterruptedException e) {
+			rc.close();
+			Thread.currentThread().interrupt();
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "interrupted while reading the logs of " + id);
+		}
+		if (status[0] != 0) {
+			String reason = out.isEmpty() ? "exit " + status[0] : out.get(out.size() - 1);
+			if (reason.toLowerCase(Locale.ROOT).contains("no such container")) {
+				throw notFound(id);
+			}
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Reading the logs of " + id + " failed: " + reason);
+		}
+		return List.copyOf(out);
+	}
+
+	@Override
+	public AutoCloseable followLogs(String id, int lines, Consumer<String> sink) throws DriverException {
+		try {
+			RunningCommand rc = tools.runner().stream(new Command(argv("logs", "--follow", "--tail", Integer.toString(lines), id), env(),
+				null, timeout(), Command.DEFAULT_MAX_OUTPUT), true, sink, s -> {
+				});
+			return rc::close;
+		} catch (CommandException e) {
+			throw tools.translate(e);
+		}
+	}
+
+	// ---------------------------------------------------------------- events
+
+	@Override
+	public AutoCloseable events(Consumer<ContainerEvent> listener) {
+		AutoCloseable subscription = listeners.add(listener);
+		synchronized (this) {
+			if (eventStream == null && active) {
+				startEvents();
+			}
+		}
+		return () -> {
+			subscription.close();
+			synchronized (this) {
+				if (listeners.isEmpty() && eventStream != null) {
+					eventStream.close();
+					eventStream = null;
+				}
+			}
+		};
+	}
+
+	private synchronized void startEvents() {
+		long started = System.nanoTime();
+		try {
+			RunningCommand[] self = new RunningCommand[1];
+			List<String> args = new ArrayList<>(List.of("events", "--format", "json", "--filter", "type=container", "--filter",
+				"label=" + PodmanJson.LABEL_MANAGED + "=true"));
+			if (eventGapSince != null) {
+				args.addAll(List.of("--since", eventGapSince.toString()));
+			}
+			self[0] = tools.runner().stream(new Command(argv(args), env(), null, timeout(), Command.DEFAULT_MAX_OUTPUT), false,
+				this::onEventLine, status -> onEventsEnded(self[0], status, started));
+			eventStream = self[0];
+			log.debug("Podman event stream started.");
+		} catch (CommandException e) {
+			log.error("The Podman event stream cannot start ({}); crashes of Podman containers are seen at the next status poll only. Retrying in {} s.",
+				e.getMessage(), eventBackoffMs / 1000);
+			scheduleEventRestart();
+		}
+	}
+
+	/** Restarts the stream after it ended by itself, with a growing delay while it keeps failing. */
+	private synchronized void onEventsEnded(RunningCommand which, int status, long startedNanos) {
+		if (eventStream != which || !active || listeners.isEmpty()) {
+			return; // closed on purpose
+		}
+		eventStream = null;
+		eventGapSince = Instant.now();
+		if (Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds() > 60) {
+			eventBackoffMs = 1000;
+		}
+		log.warn("The Podman event stream ended (exit {}); it restarts in {} s.", status, eventBackoffMs / 1000.0);
+		scheduleEventRestart();
+	}
+
+	private void scheduleEventRestart() {
+		long delay = eventBackoffMs;
+		eventBackoffMs = Math.min(eventBackoffMs * 2, 30_000);
+		scheduler.schedule(() -> {
+			synchronized (this) {
+				if (active && eventStream == null && !listeners.isEmpty()) {
+					startEvents();
+				}
+			}
+		}, delay, TimeUnit.MILLISECONDS);
+	}
+
+	private void onEventLine(String line) {
+		if (line.isBlank()) {
+			return;
+		}
+		try {
+			Object o = Json.parse(line.getBytes(StandardCharsets.UTF_8));
+			if (o instanceof Map) {
+				ContainerEvent e = PodmanJson.event((Map<?, ?>) o);
+				if (e != null) {
+					if (e.type() != ContainerEvent.Type.STARTED) {
+						lastStatesAt = 0;
+					}
+					listeners.fire(e);
+				}
+			}
+		} catch (Json.SyntaxException e) {
+			log.warn("Podman's event stream printed a line that is not JSON; it is ignored: {}", line);
+		}
+	}
+
+	/** For tests: whether the event stream process runs. */
+	synchronized boolean eventStreamRunning() {
+		return eventStream != null && eventStream.isAlive();
+	}
+}
