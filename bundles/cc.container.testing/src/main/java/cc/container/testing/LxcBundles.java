@@ -29,11 +29,16 @@ public final class LxcBundles {
 	 * {@code folder} is not null, else at the top of the archive.
 	 */
 	public static Path create(Path work, Path out, String name, String startScript, String folder) {
+		return withConfig(work, out, config(name), startScript, folder);
+	}
+
+	/** Writes a bundle with this {@code config} text. */
+	public static Path withConfig(Path work, Path out, String configText, String startScript, String folder) {
 		try {
 			Path base = Files.createDirectories(work.resolve("bundle-src-" + System.nanoTime()));
 			Path top = folder == null ? base : Files.createDirectories(base.resolve(folder));
 			Busybox.rootfs(top.resolve("rootfs"), startScript);
-			Files.writeString(top.resolve("config"), config(name));
+			Files.writeString(top.resolve("config"), configText);
 			Sh.run(base, java.util.Map.of(), java.util.List.of("tar", "--numeric-owner", "-czf", out.toString(), "."));
 			Sh.run("rm", "-rf", base.toString());
 			return out;

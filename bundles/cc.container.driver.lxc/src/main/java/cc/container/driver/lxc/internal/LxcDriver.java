@@ -1,0 +1,491 @@
+package cc.container.driver.lxc.internal;
+
+import cc.container.api.CommandResult;
+import cc.container.api.CommandRunner;
+import cc.container.api.ContainerEvent;
+import cc.container.api.ContainerSpec;
+import cc.container.api.ContainerState;
+import cc.container.api.ContainerStats;
+import cc.container.api.DaemonConfig;
+import cc.container.api.DaemonConfiguration;
+import cc.container.api.DriverException;
+import cc.container.api.RuntimeDriver;
+import cc.container.api.RuntimeStatus;
+import cc.container.util.AtomicFiles;
+import cc.container.util.runtime.Listeners;
+import cc.container.util.runtime.ToolRunner;
+import cc.container.util.tar.UnpackerFactory;
+import cc.container.util.tar.UnsafeArchiveException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The LXC driver. It uses only the tools of a trimmed LXC ({@code lxc-start}, {@code lxc-stop}, {@code lxc-info},
+ * {@code lxc-ls}, {@code lxc-attach}, {@code lxc-destroy}), always with {@code -P <working_path>/installed/lxc}, and
+ * only ever touches containers in that lxcpath. Status of all containers comes from one {@code lxc-ls}; statistics
+ * from the cgroup files of each container's init, without starting a process; a death is seen by watching the init
+ * process (every {@value #WATCH_MS} ms) rather than by polling the tools.
+ */
+@Component(service = RuntimeDriver.class, property = RuntimeDriver.RUNTIME + "=lxc")
+public final class LxcDriver implements RuntimeDriver {
+	static final String RUNTIME_NAME = "lxc";
+	static final String VERSION_FILE = "cc-container-mng.version";
+	static final long WATCH_MS = 200;
+	private static final Duration STATES_REUSE = Duration.ofSeconds(5);
+
+	private final ToolRunner tools;
+	private final Supplier<DaemonConfig> config;
+	private final Logger log;
+	private final Listeners<ContainerEvent> listeners;
+	private final ScheduledExecutorService scheduler;
+	private final Map<String, ProcessHandle> watched = new ConcurrentHashMap<>();
+	private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
+	private final Cgroups cgroups = new Cgroups();
+	private volatile Map<String, ContainerState> lastStates;
+	private volatile long lastStatesAt;
+
+	/** The driver, configured by the daemon configuration ({@code runtimes.lxc}, {@code service.working_path}). */
+	@Activate
+	public LxcDriver(@Reference CommandRunner runner, @Reference DaemonConfiguration daemon,
+		@Reference(service = LoggerFactory.class) Logger log) {
+		this(runner, daemon::config, log);
+	}
+
+	LxcDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
+		this.tools = new ToolRunner(RUNTIME_NAME, runner);
+		this.config = config;
+		this.log = log;
+		this.listeners = new Listeners<>(log::warn);
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+			Thread t = new Thread(r, "cc-lxc-driver");
+			t.setDaemon(true);
+			return t;
+		});
+		scheduler.scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
+	}
+
+	@Deactivate
+	public void close() {
+		scheduler.shutdownNow();
+	}
+
+	@Override
+	public String runtime() {
+		return RUNTIME_NAME;
+	}
+
+	// ---------------------------------------------------------------- tools
+
+	Path lxcPath() {
+		return config.get().service().lxcPath();
+	}
+
+	private Path dir(String id) {
+		return lxcPath().resolve(id);
+	}
+
+	private Duration timeout() {
+		return config.get().service().commandTimeout();
+	}
+
+	private List<String> argv(String tool, String... args) {
+		Path toolsDir = config.get().runtimes().lxc().toolsDir();
+		List<String> argv = new ArrayList<>();
+		argv.add(toolsDir == null ? tool : toolsDir.resolve(tool).toString());
+		argv.add("-P");
+		argv.add(lxcPath().toString());
+		argv.addAll(List.of(args));
+		return argv;
+	}
+
+	private CommandResult run(Duration timeout, String tool, String... args) throws DriverException {
+		return tools.run(argv(tool, args), Map.of(), timeout);
+	}
+
+	private void requireExists(String id) throws DriverException {
+		if (!Files.isRegularFile(dir(id).resolve("config"))) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.NOT_FOUND, "LXC has no container " + id + " in " + lxcPath());
+		}
+	}
+
+	// ---------------------------------------------------------------- install
+
+	@Override
+	public void install(ContainerSpec spec, Path payload) throws DriverException {
+		Path target = dir(spec.id());
+		if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "LXC already has a container named " + spec.id());
+		}
+		Path staging = lxcPath().resolve(".staging-" + spec.id() + "-" + System.nanoTime());
+		try {
+			Files.createDirectories(staging);
+			try (InputStream in = new GZIPInputStream(Files.newInputStream(payload), 65536)) {
+				UnpackerFactory.rootfs(Files.getFileStore(staging).getUsableSpace()).unpack(in, staging);
+			} catch (ZipException e) {
+				throw bad(spec.id(), "is not a gzip-compressed tar (" + e.getMessage() + ")");
+			} catch (UnsafeArchiveException e) {
+				throw bad(spec.id(), "is refused: " + e.getMessage());
+			} catch (IOException e) {
+				if (e instanceof NoSuchFileException) {
+					throw e;
+				}
+				throw bad(spec.id(), "cannot be unpacked: " + e.getMessage());
+			}
+			Path root = bundleRoot(staging);
+			if (root == null) {
+				throw bad(spec.id(), "has no config file and rootfs/ folder, neither at its top nor in one single top-level folder");
+			}
+			Path config = root.resolve("config");
+			Files.writeString(config, LxcConfigFile.rewrite(Files.readString(config, StandardCharsets.UTF_8), target, spec.id()));
+			if (spec.version() != null) {
+				AtomicFiles.write(root.resolve(VERSION_FILE), spec.version().getBytes(StandardCharsets.UTF_8));
+			}
+			Files.move(root, target, StandardCopyOption.ATOMIC_MOVE);
+			AtomicFiles.forceDirectory(lxcPath());
+			log.info("Container {} installed from {} into {}.", spec.id(), payload.getFileName(), target);
+		} catch (IOException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED,
+				"Installing LXC container " + spec.id() + " failed: " + e.getMessage(), e);
+		} finally {
+			deleteTree(staging);
+			lastStatesAt = 0;
+		}
+	}
+
+	private DriverException bad(String id, String what) {
+		return new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_ARTIFACT, "The LXC bundle of " + id + " " + what);
+	}
+
+	/** The folder holding {@code config} and {@code rootfs/}: the top, or its one single folder. */
+	static Path bundleRoot(Path top) throws IOException {
+		if (isBundle(top)) {
+			return top;
+		}
+		try (Stream<Path> s = Files.list(top)) {
+			List<Path> entries = s.toList();
+			if (entries.size() == 1 && Files.isDirectory(entries.get(0), LinkOption.NOFOLLOW_LINKS) && isBundle(entries.get(0))) {
+				return entries.get(0);
+			}
+		}
+		return null;
+	}
+
+	private static boolean isBundle(Path p) {
+		return Files.isRegularFile(p.resolve("config"), LinkOption.NOFOLLOW_LINKS)
+			&& Files.isDirectory(p.resolve("rootfs"), LinkOption.NOFOLLOW_LINKS);
+	}
+
+	static void deleteTree(Path p) {
+		if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+			return;
+		}
+		try (Stream<Path> s = Files.walk(p)) {
+			// Files.walk does not follow links: a symlink in a rootfs is deleted, never what it points to.
+			s.sorted(Comparator.reverseOrder()).forEach(f -> {
+				try {
+					Files.delete(f);
+				} catch (IOException e) {
+					// reported below if the tree remains
+				}
+			});
+		} catch (IOException e) {
+			// reported below
+		}
+	}
+
+	// ---------------------------------------------------------------- lifecycle
+
+	@Override
+	public void start(String id) throws DriverException {
+		requireExists(id);
+		Path startLog = dir(id).resolve("lxc-start.log");
+		try {
+			Files.deleteIfExists(startLog);
+		} catch (IOException e) {
+			// the log only explains failures
+		}
+		CommandResult r = run(timeout(), "lxc-start", "-n", id, "-o", startLog.toString(), "-l", "ERROR");
+		if (!r.ok()) {
+			String why = lastLine(startLog);
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED,
+				"Starting LXC container " + id + " failed: " + (why.isEmpty() ? r.reason() : why));
+		}
+		long pid = pid(id);
+		if (pid > 0) {
+			ProcessHandle.of(pid).ifPresent(h -> watched.put(id, h));
+			listeners.fire(new ContainerEvent(id, ContainerEvent.Type.STARTED, Instant.now(), null));
+		}
+		lastStatesAt = 0;
+	}
+
+	private static String lastLine(Path file) {
+		try {
+			List<String> lines = Files.readAllLines(file);
+			for (int i = lines.size() - 1; i >= 0; i--) {
+				String l = lines.get(i).trim();
+				if (!l.isEmpty()) {
+					int dash = l.lastIndexOf(" - ");
+					return dash >= 0 ? l.substring(dash + 3) : l;
+				}
+			}
+		} catch (IOException e) {
+			// nothing logged
+		}
+		return "";
+	}
+
+	private long pid(String id) throws DriverException {
+		CommandResult r = run(timeout(), "lxc-info", "-n", id, "-p", "-H");
+		String out = r.stdout().trim();
+		if (!r.ok() || out.isEmpty()) {
+			return 0;
+		}
+		try {
+			return Long.parseLong(out);
+		} catch (NumberFormatException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "lxc-info answered \"" + out + "\" for the pid of " + id);
+		}
+	}
+
+	@Override
+	public void stop(String id, Duration grace) throws DriverException {
+		requireExists(id);
+		CommandResult r = grace.isZero() ? run(timeout(), "lxc-stop", "-n", id, "-k")
+			: run(timeout().plus(grace), "lxc-stop", "-n", id, "-t", Long.toString(Math.max(1, grace.toSeconds())));
+		if (!r.ok() && !notRunning(r)) {
+			throw tools.failed("Stopping LXC container " + id, r);
+		}
+		lastStatesAt = 0;
+	}
+
+	private static boolean notRunning(CommandResult r) {
+		return (r.stderr() + r.stdout()).contains("is not running");
+	}
+
+	@Override
+	public void rename(String id, String newId) throws DriverException {
+		requireExists(id);
+		if (Files.exists(dir(newId), LinkOption.NOFOLLOW_LINKS)) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "LXC already has a container named " + newId);
+		}
+		ContainerState now = states().get(id);
+		if (now != null && now.running()) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "LXC container " + id + " must be stopped to be renamed");
+		}
+		try {
+			Path config = dir(id).resolve("config");
+			String rewritten = LxcConfigFile.rewrite(Files.readString(config), dir(newId), newId);
+			Files.move(dir(id), dir(newId), StandardCopyOption.ATOMIC_MOVE);
+			AtomicFiles.write(dir(newId).resolve("config"), rewritten.getBytes(StandardCharsets.UTF_8));
+			AtomicFiles.forceDirectory(lxcPath());
+		} catch (IOException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Renaming LXC container " + id + " failed: " + e.getMessage(), e);
+		}
+		lastStatesAt = 0;
+	}
+
+	@Override
+	public void remove(String id) throws DriverException {
+		requireExists(id);
+		CommandResult stop = run(timeout(), "lxc-stop", "-n", id, "-k");
+		if (!stop.ok() && !notRunning(stop)) {
+			throw tools.failed("Stopping LXC container " + id + " for its removal", stop);
+		}
+		watched.remove(id);
+		CommandResult destroy = run(timeout(), "lxc-destroy", "-n", id);
+		deleteTree(dir(id));
+		if (Files.exists(dir(id), LinkOption.NOFOLLOW_LINKS)) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Removing LXC container " + id + " failed: "
+				+ (destroy.ok() ? dir(id) + " could not be deleted" : destroy.reason()));
+		}
+		lastCpu.remove(id);
+		lastStatesAt = 0;
+	}
+
+	// ---------------------------------------------------------------- queries
+
+	@Override
+	public Map<String, ContainerState> states() throws DriverException {
+		if (!Files.isDirectory(lxcPath())) {
+			lastStates = Map.of();
+			lastStatesAt = System.nanoTime();
+			return Map.of();
+		}
+		CommandResult r = run(timeout(), "lxc-ls", "-f", "-F", "NAME,STATE,PID");
+		if (!r.ok()) {
+			throw tools.failed("Listing LXC containers", r);
+		}
+		Map<String, ContainerState> out = new LinkedHashMap<>();
+		String[] lines = r.stdout().split("\n");
+		for (int i = 1; i < lines.length; i++) {
+			String[] f = lines[i].trim().split("\\s+");
+			if (f.length == 1 && f[0].isEmpty()) {
+				continue;
+			}
+			if (f.length < 3) {
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "lxc-ls answered a line it should not: " + lines[i]);
+			}
+			String id = f[0];
+			if (id.startsWith(".")) {
+				continue; // a staging folder
+			}
+			RuntimeStatus status = status(f[1]);
+			long pid = 0;
+			if (!f[2].equals("-")) {
+				try {
+					pid = Long.parseLong(f[2]);
+				} catch (NumberFormatException e) {
+					throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "lxc-ls answered a PID that is not a number: " + lines[i]);
+				}
+			}
+			Instant started = null;
+			if (pid > 0) {
+				ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+				if (h != null) {
+					started = h.info().startInstant().orElse(null);
+					if (status == RuntimeStatus.RUNNING) {
+						watched.putIfAbsent(id, h);
+					}
+				}
+			}
+			out.put(id, new ContainerState(id, status, status == RuntimeStatus.RUNNING ? pid : 0, null, null, started, null, version(id)));
+		}
+		lastStates = Map.copyOf(out);
+		lastStatesAt = System.nanoTime();
+		return out;
+	}
+
+	static RuntimeStatus status(String lxcState) {
+		switch (lxcState) {
+			case "RUNNING":
+				return RuntimeStatus.RUNNING;
+			case "STOPPED":
+				return RuntimeStatus.EXITED;
+			case "FROZEN":
+			case "FREEZING":
+				return RuntimeStatus.PAUSED;
+			case "STARTING":
+			case "STOPPING":
+			case "ABORTING":
+			case "THAWED":
+				return RuntimeStatus.TRANSITIONING;
+			default:
+				return RuntimeStatus.UNKNOWN;
+		}
+	}
+
+	private String version(String id) {
+		try {
+			return Files.readString(dir(id).resolve(VERSION_FILE)).trim();
+		} catch (IOException e) {
+			return null;
+		}
+	}
+
+	@Override
+	public Map<String, ContainerStats> stats() throws DriverException {
+		Map<String, ContainerState> states = lastStates;
+		if (states == null || System.nanoTime() - lastStatesAt > STATES_REUSE.toNanos()) {
+			states = states();
+		}
+		Map<String, ContainerStats> out = new LinkedHashMap<>();
+		Instant now = Instant.now();
+		long nowNanos = System.nanoTime();
+		for (ContainerState s : states.values()) {
+			if (!s.running() || s.pid() <= 0) {
+				continue;
+			}
+			Cgroups.Sample c;
+			try {
+				c = cgroups.read(s.pid());
+			} catch (IOException e) {
+				continue; // it died since lxc-ls answered
+			}
+			long[] prev = lastCpu.put(s.id(), new long[] { c.cpuNanos(), nowNanos, s.pid() });
+			double cpu = 0;
+			if (prev != null && prev[2] == s.pid() && nowNanos > prev[1] && c.cpuNanos() >= prev[0] && c.cpuNanos() >= 0) {
+				cpu = 100.0 * (c.cpuNanos() - prev[0]) / (nowNanos - prev[1]);
+			} else if (s.startedAt() != null && c.cpuNanos() >= 0) {
+				long lived = Duration.between(s.startedAt(), now).toNanos();
+				cpu = lived > 0 ? 100.0 * c.cpuNanos() / lived : 0;
+			}
+			long uptime = s.startedAt() == null ? -1 : Math.max(0, Duration.between(s.startedAt(), now).toSeconds());
+			out.put(s.id(), new ContainerStats(s.id(), now, uptime, cpu, c.memBytes(), c.memLimitBytes(), c.netRx(), c.netTx(), c.blkRead(),
+				c.blkWrite(), c.pids()));
+		}
+		return out;
+	}
+
+	// ---------------------------------------------------------------- logs
+
+	@Override
+	public List<String> logs(String id, int lines) throws DriverException {
+		requireExists(id);
+		try {
+			return new ConsoleLog(dir(id).resolve("console.log")).tail(lines);
+		} catch (IOException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Reading the console log of " + id + " failed: " + e.getMessage(), e);
+		}
+	}
+
+	@Override
+	public AutoCloseable followLogs(String id, int lines, Consumer<String> sink) throws DriverException {
+		requireExists(id);
+		ConsoleLog console = new ConsoleLog(dir(id).resolve("console.log"));
+		try {
+			console.tail(lines).forEach(sink);
+			ConsoleLog.Follower follower = console.new Follower(sink);
+			ScheduledFuture<?> f = scheduler.scheduleWithFixedDelay(follower::poll, 250, 250, TimeUnit.MILLISECONDS);
+			return () -> f.cancel(false);
+		} catch (IOException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Reading the console log of " + id + " failed: " + e.getMessage(), e);
+		}
+	}
+
+	// ---------------------------------------------------------------- events
+
+	@Override
+	public AutoCloseable events(Consumer<ContainerEvent> listener) {
+		return listeners.add(listener);
+	}
+
+	/** Reports the death of every watched init process. */
+	private void watch() {
+		for (Map.Entry<String, ProcessHandle> e : watched.entrySet()) {
+			if (!e.getValue().isAlive() && watched.remove(e.getKey(), e.getValue())) {
+				lastStatesAt = 0;
+				log.debug("The init process {} of LXC container {} ended.", e.getValue().pid(), e.getKey());
+				listeners.fire(new ContainerEvent(e.getKey(), ContainerEvent.Type.DIED, Instant.now(), null));
+			}
+		}
+	}
+}

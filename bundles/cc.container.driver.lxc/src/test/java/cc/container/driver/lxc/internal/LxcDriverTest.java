@@ -1,0 +1,310 @@
+package cc.container.driver.lxc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cc.container.api.ContainerEvent;
+import cc.container.api.ContainerSpec;
+import cc.container.api.ContainerState;
+import cc.container.api.ContainerStats;
+import cc.container.api.DaemonConfig;
+import cc.container.api.DriverException;
+import cc.container.api.RuntimeSettings;
+import cc.container.api.RuntimeStatus;
+import cc.container.exec.internal.CommandRunnerImpl;
+import cc.container.testing.Await;
+import cc.container.testing.Busybox;
+import cc.container.testing.LxcBundles;
+import cc.container.testing.LxcSandbox;
+import cc.container.testing.Sh;
+import cc.container.testing.TestConfig;
+import cc.container.testing.TestLogger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The LXC driver against the real LXC tools, in an lxcpath of its own. */
+class LxcDriverTest {
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	@TempDir
+	static Path shared;
+	static Path work;
+	static LxcSandbox sandbox;
+	static Path ticker;
+	static Path tickerInFolder;
+	static Path failing;
+
+	final List<String> log = new CopyOnWriteArrayList<>();
+	LxcDriver driver;
+	String id;
+
+	@BeforeAll
+	static void bundles() {
+		work = shared.resolve("work");
+		sandbox = new LxcSandbox(work.resolve("installed/lxc"));
+		// The halt signal is SIGTERM, which an init without a handler ignores: a stop must kill it after the grace.
+		ticker = LxcBundles.withConfig(shared, shared.resolve("ticker.tar.gz"),
+			LxcBundles.config("ticker").replace("lxc.signal.halt = SIGKILL", "lxc.signal.halt = SIGTERM"), Busybox.TICKER, null);
+		tickerInFolder = LxcBundles.create(shared, shared.resolve("ticker-folder.tar.gz"), "ticker", Busybox.TICKER, "my-bundle");
+		failing = LxcBundles.create(shared, shared.resolve("failing.tar.gz"), "failing", Busybox.EXIT_AT_ONCE, null);
+	}
+
+	@AfterAll
+	static void cleanUp() {
+		sandbox.close();
+	}
+
+	@BeforeEach
+	void driver(TestInfo info) {
+		driver = newDriver(TestConfig.daemon(work, null, TIMEOUT));
+		id = "lxc-" + info.getTestMethod().orElseThrow().getName().replaceAll("[^A-Za-z0-9]", "").toLowerCase();
+		if (id.length() > 40) {
+			id = id.substring(0, 40);
+		}
+	}
+
+	@AfterEach
+	void closeDriver() {
+		driver.close();
+		try {
+			Sh.run("lxc-stop", "-P", sandbox.lxcPath().toString(), "-n", id, "-k");
+		} catch (IllegalStateException e) {
+			// not running
+		}
+		LxcDriver.deleteTree(sandbox.lxcPath().resolve(id));
+	}
+
+	LxcDriver newDriver(DaemonConfig config) {
+		return new LxcDriver(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)), () -> config, TestLogger.into(log));
+	}
+
+	ContainerState state() throws DriverException {
+		return driver.states().get(id);
+	}
+
+	@Test
+	void fullLifecycleAsLxcSeesIt() throws Exception {
+		driver.install(new ContainerSpec(id, "7", ""), ticker);
+		Path dir = sandbox.lxcPath().resolve(id);
+		String config = Files.readString(dir.resolve("config"));
+		assertThat(config).contains("# written by the package author\n", "lxc.signal.halt = SIGTERM\n", "lxc.init.cmd = /start.sh\n",
+			"lxc.rootfs.path = dir:" + dir.resolve("rootfs") + "\n", "lxc.uts.name = " + id + "\n",
+			"lxc.console.logfile = " + dir.resolve("console.log") + "\n", "lxc.console.size = 1MB\n", "lxc.console.rotate = 1\n")
+			.doesNotContain("/var/lib/lxc");
+		assertThat(sandbox.state(id)).isEqualTo("STOPPED");
+		assertThat(state().version()).isEqualTo("7");
+		assertThat(state().status()).isEqualTo(RuntimeStatus.EXITED);
+
+		driver.start(id);
+		assertThat(sandbox.state(id)).isEqualTo("RUNNING");
+		ContainerState running = state();
+		assertThat(running.status()).isEqualTo(RuntimeStatus.RUNNING);
+		assertThat(running.pid()).isPositive().isEqualTo(sandbox.pid(id));
+		assertThat(running.startedAt()).isNotNull();
+
+		Await.until("a tick on the console", TIMEOUT, () -> {
+			try {
+				return driver.logs(id, 5).stream().anyMatch(l -> l.startsWith("tick"));
+			} catch (DriverException e) {
+				throw new AssertionError(e);
+			}
+		});
+		assertThat(driver.logs(id, 100)).startsWith("started").allSatisfy(l -> assertThat(l).doesNotEndWith("\r"));
+		List<String> followed = new CopyOnWriteArrayList<>();
+		try (AutoCloseable f = driver.followLogs(id, 0, followed::add)) {
+			Await.until("a followed tick", TIMEOUT, () -> followed.stream().anyMatch(l -> l.startsWith("tick")));
+		}
+
+		driver.stats(); // a first sample, for CPU deltas
+		ContainerStats s = driver.stats().get(id);
+		assertThat(s).isNotNull();
+		assertThat(s.pids()).isPositive();
+		assertThat(s.memBytes()).isPositive();
+		assertThat(s.cpuPercent()).isGreaterThanOrEqualTo(0);
+		assertThat(s.netRxBytes()).isZero(); // lxc.net.0.type = empty: loopback only
+
+		long start = System.nanoTime();
+		driver.stop(id, Duration.ofSeconds(1));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("killed after the grace period").isGreaterThanOrEqualTo(Duration.ofMillis(900));
+		assertThat(sandbox.state(id)).isEqualTo("STOPPED");
+		driver.stop(id, Duration.ofSeconds(1)); // no error when already stopped
+
+		driver.remove(id);
+		assertThat(dir).doesNotExist();
+		assertThat(Sh.run("lxc-ls", "-P", sandbox.lxcPath().toString())).doesNotContain(id);
+		assertThat(state()).isNull();
+	}
+
+	@Test
+	void bundleInOneTopLevelFolderInstallsToo() throws Exception {
+		driver.install(new ContainerSpec(id, null, ""), tickerInFolder);
+		Path dir = sandbox.lxcPath().resolve(id);
+		assertThat(dir.resolve("rootfs/bin/busybox")).exists();
+		assertThat(Files.readSymbolicLink(dir.resolve("rootfs/bin/sh"))).isEqualTo(Path.of("busybox"));
+		assertThat(Files.readString(dir.resolve("config"))).contains("lxc.uts.name = " + id + "\n", "lxc.signal.halt = SIGKILL\n");
+		assertThat(sandbox.lxcPath()).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".staging"));
+	}
+
+	@Test
+	void killedInitYieldsADiedEventWithinASecond() throws Exception {
+		driver.install(new ContainerSpec(id, "1", ""), ticker);
+		List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+		try (AutoCloseable sub = driver.events(events::add)) {
+			driver.start(id);
+			assertThat(events).anySatisfy(e -> assertThat(e.type()).isEqualTo(ContainerEvent.Type.STARTED));
+			long killed = System.nanoTime();
+			Sh.run("kill", "-9", Long.toString(sandbox.pid(id)));
+			Await.until("a died event", TIMEOUT, () -> events.stream().anyMatch(e -> e.id().equals(id) && e.type() == ContainerEvent.Type.DIED));
+			assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
+	void aRestartedDriverFindsItsContainersAgain() throws Exception {
+		driver.install(new ContainerSpec(id, "1", ""), ticker);
+		driver.start(id);
+		long pid = sandbox.pid(id);
+		driver.close();
+		driver = newDriver(TestConfig.daemon(work, null, TIMEOUT));
+		assertThat(state().pid()).isEqualTo(pid);
+		List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+		try (AutoCloseable sub = driver.events(events::add)) {
+			Sh.run("kill", "-9", Long.toString(pid));
+			Await.until("the new driver to see the death", TIMEOUT, () -> events.stream().anyMatch(e -> e.type() == ContainerEvent.Type.DIED));
+		}
+	}
+
+	@Test
+	void containerThatExitsAtOnceEndsStopped() throws Exception {
+		driver.install(new ContainerSpec(id, "1", ""), failing);
+		driver.start(id);
+		Await.until("the exit", TIMEOUT, () -> "STOPPED".equals(sandbox.state(id)));
+		assertThat(state().status()).isEqualTo(RuntimeStatus.EXITED);
+		assertThat(driver.logs(id, 5)).contains("failing");
+	}
+
+	@Test
+	void renameMovesTheContainerAndRewritesItsConfig() throws Exception {
+		driver.install(new ContainerSpec(id, "1", ""), ticker);
+		driver.rename(id, id + "-old");
+		Path moved = sandbox.lxcPath().resolve(id + "-old");
+		try {
+			assertThat(Files.readString(moved.resolve("config"))).contains("lxc.rootfs.path = dir:" + moved.resolve("rootfs"));
+			assertThat(driver.states()).containsKey(id + "-old").doesNotContainKey(id);
+			driver.start(id + "-old");
+			assertThat(sandbox.state(id + "-old")).isEqualTo("RUNNING");
+			assertThatThrownBy(() -> driver.rename(id + "-old", id)).hasMessage("LXC container " + id + "-old must be stopped to be renamed");
+		} finally {
+			driver.remove(id + "-old");
+		}
+	}
+
+	@Test
+	void consoleLogStaysWithinItsCap() throws Exception {
+		String chatty = "#!/bin/sh\nexec >/dev/console 2>&1\nyes 0123456789012345678901234567890123456789 | head -c 3000000\nsleep 1000\n";
+		Path bundle = LxcBundles.create(shared, shared.resolve("chatty-" + System.nanoTime() + ".tar.gz"), "chatty", chatty, null);
+		driver.install(new ContainerSpec(id, "1", ""), bundle);
+		driver.start(id);
+		Path dir = sandbox.lxcPath().resolve(id);
+		Await.until("a rotation of the console log", TIMEOUT, () -> Files.exists(dir.resolve("console.log.1")));
+		Await.until("the chatty container to finish writing", TIMEOUT, () -> {
+			try {
+				long before = Files.size(dir.resolve("console.log"));
+				Thread.sleep(300);
+				return Files.size(dir.resolve("console.log")) == before;
+			} catch (Exception e) {
+				return false;
+			}
+		});
+		assertThat(Files.size(dir.resolve("console.log"))).isLessThanOrEqualTo(1 << 20);
+		assertThat(Files.size(dir.resolve("console.log.1"))).isLessThanOrEqualTo(1 << 20);
+		assertThat(dir.resolve("console.log.2")).doesNotExist();
+	}
+
+	@Test
+	void brokenBundlesAreRefusedAndLeaveNothing() throws Exception {
+		Path notGzip = shared.resolve("not-gzip.tar.gz");
+		Files.writeString(notGzip, "plain text");
+		assertThatThrownBy(() -> driver.install(new ContainerSpec(id, "1", ""), notGzip))
+			.hasMessageStartingWith("The LXC bundle of " + id + " is not a gzip-compressed tar")
+			.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.BAD_ARTIFACT));
+
+		Path noRootfs = shared.resolve("no-rootfs.tar.gz");
+		Path src = Files.createDirectories(shared.resolve("no-rootfs-src"));
+		Files.writeString(src.resolve("config"), "lxc.uts.name = x\n");
+		Sh.run(src, java.util.Map.of(), List.of("tar", "-czf", noRootfs.toString(), "."));
+		assertThatThrownBy(() -> driver.install(new ContainerSpec(id, "1", ""), noRootfs)).hasMessage("The LXC bundle of " + id
+			+ " has no config file and rootfs/ folder, neither at its top nor in one single top-level folder");
+
+		Path escaping = shared.resolve("escaping.tar.gz");
+		Sh.run(null, java.util.Map.of(), List.of("python3", "-c",
+			"import tarfile,io,sys\nt=tarfile.open(sys.argv[1],'w:gz')\ni=tarfile.TarInfo('rootfs/../../escaped'); i.size=1\nt.addfile(i,io.BytesIO(b'x'))\nt.close()",
+			escaping.toString()));
+		assertThatThrownBy(() -> driver.install(new ContainerSpec(id, "1", ""), escaping)).hasMessage("The LXC bundle of " + id
+			+ " is refused: the member \"rootfs/../../escaped\" has a \"..\" in its path");
+
+		assertThat(sandbox.lxcPath()).isEmptyDirectory();
+		assertThat(work.resolve("installed/escaped")).doesNotExist();
+	}
+
+	@Test
+	void operationsOnAMissingContainerSayItIsMissing() {
+		assertThatThrownBy(() -> driver.start("nope")).hasMessage("LXC has no container nope in " + sandbox.lxcPath())
+			.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.NOT_FOUND));
+		assertThatThrownBy(() -> driver.stop("nope", Duration.ofSeconds(1))).isInstanceOf(DriverException.class);
+		assertThatThrownBy(() -> driver.remove("nope")).isInstanceOf(DriverException.class);
+		assertThatThrownBy(() -> driver.logs("nope", 1)).isInstanceOf(DriverException.class);
+	}
+
+	DaemonConfig withTools(Path toolsDir, Duration timeout) {
+		DaemonConfig base = TestConfig.daemon(work, null, timeout);
+		return new DaemonConfig(base.file(), base.service(), base.logging(),
+			new RuntimeSettings(base.runtimes().podman(), new RuntimeSettings.Lxc(toolsDir)));
+	}
+
+	Path fakeTools(String lxcLsScript) throws Exception {
+		Path bin = Files.createDirectories(shared.resolve("fake-lxc-" + System.nanoTime()));
+		Path ls = bin.resolve("lxc-ls");
+		Files.writeString(ls, "#!/bin/sh\n" + lxcLsScript);
+		ls.toFile().setExecutable(true);
+		return bin;
+	}
+
+	@Test
+	void hungGarbledAndMissingToolsAreClearErrors() throws Exception {
+		LxcDriver hung = newDriver(withTools(fakeTools("sleep 300\n"), Duration.ofSeconds(1)));
+		LxcDriver garbled = newDriver(withTools(fakeTools("echo 'NAME STATE PID'\necho 'x'\n"), TIMEOUT));
+		LxcDriver missing = newDriver(withTools(shared.resolve("no-such-dir"), TIMEOUT));
+		try {
+			assertThatThrownBy(hung::states).hasMessageContaining("did not finish within 1 s and was killed")
+				.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.TIMED_OUT));
+			assertThatThrownBy(garbled::states).hasMessage("lxc-ls answered a line it should not: x")
+				.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.BAD_OUTPUT));
+			assertThatThrownBy(missing::states).hasMessageStartingWith("lxc is not available: cannot run " + shared.resolve("no-such-dir/lxc-ls"))
+				.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.UNAVAILABLE));
+		} finally {
+			hung.close();
+			garbled.close();
+			missing.close();
+		}
+	}
+
+	@Test
+	void configRewriteKeepsTheAuthorsLinesAndAddsWhatIsMissing() {
+		String rewritten = LxcConfigFile.rewrite("lxc.utsname = old\n# comment\nlxc.rootfs = /old/rootfs\nlxc.console.size = 64KB\nlxc.cap.drop = sys_admin\n",
+			Path.of("/w/installed/lxc/app"), "app");
+		assertThat(rewritten).isEqualTo("lxc.uts.name = app\n# comment\nlxc.rootfs.path = dir:/w/installed/lxc/app/rootfs\n"
+			+ "lxc.console.size = 64KB\nlxc.cap.drop = sys_admin\n# added by cc-container-mng\n"
+			+ "lxc.console.logfile = /w/installed/lxc/app/console.log\nlxc.console.rotate = 1\n");
+	}
+}
