@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 find . -path ./var -prune -o -type d \( -name surefire-reports -o -name failsafe-reports -o -name test-reports \) \
 	-path '*/target/*' -print0 | xargs -0 rm -rf
 
-mvn -B -Dmaven.test.failure.ignore=true install "$@"
+mvn -B -Dmaven.test.failure.ignore=true clean install "$@"
 mvn_status=$?
 
 tests=0; failures=0; errors=0; skipped=0

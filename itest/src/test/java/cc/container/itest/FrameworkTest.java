@@ -71,7 +71,8 @@ class FrameworkTest {
 		assertThat(ours).extracting(d -> d.name).contains(
 			"cc.container.config.internal.DaemonConfigurationImpl",
 			"cc.container.config.internal.ContainersConfigurationImpl",
-			"cc.container.logging.internal.LogRouter");
+			"cc.container.logging.internal.LogRouter", "cc.container.exec.internal.CommandRunnerImpl",
+			"cc.container.driver.podman.internal.PodmanDriver", "cc.container.driver.lxc.internal.LxcDriver");
 		for (ComponentDescriptionDTO d : ours) {
 			assertThat(scr.getComponentConfigurationDTOs(d)).as(d.name).isNotEmpty().allSatisfy(
 				c -> assertThat(c.state).as(d.name).isIn(ComponentConfigurationDTO.ACTIVE, ComponentConfigurationDTO.SATISFIED));
@@ -81,7 +82,7 @@ class FrameworkTest {
 	@Test
 	void daemonConfigurationComesFromTheNamedFile() {
 		assertThat(daemon.config().service().monitorInterval()).isEqualTo(Duration.ofSeconds(1));
-		assertThat(daemon.config().service().commandTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(daemon.config().service().commandTimeout()).isEqualTo(Duration.ofSeconds(20));
 		assertThat(daemon.config().service().podmanLoadTimeout()).isEqualTo(Duration.ofSeconds(600));
 		assertThat(daemon.config().service().workingPath()).endsWith(Path.of("itest-work"));
 	}

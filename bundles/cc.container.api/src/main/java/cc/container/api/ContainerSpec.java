@@ -20,6 +20,11 @@ public record ContainerSpec(String id, String version, String createArgs) {
 		createArgs = createArgs == null ? "" : createArgs;
 	}
 
+	/** Whether {@code id} is a valid container id. */
+	public static boolean isValidId(String id) {
+		return id != null && ContainerConfig.ID.matcher(id).matches();
+	}
+
 	/** The spec of a configured container. */
 	public static ContainerSpec of(ContainerConfig c) {
 		return new ContainerSpec(c.id(), c.version(), c.createArgs());

@@ -15,9 +15,19 @@ import java.util.Map;
 public final class PodmanSandbox implements AutoCloseable {
 	private final Path dir;
 	private final Path conf;
+	private final Path runRoot;
 
-	/** A sandbox in {@code dir}. */
+	/** A sandbox in {@code dir}, with its run root in a short folder of its own under /tmp. */
 	public PodmanSandbox(Path dir) {
+		this(dir, Path.of("/tmp", "ccrr-" + Integer.toHexString(dir.toAbsolutePath().toString().hashCode())));
+	}
+
+	/**
+	 * A sandbox in {@code dir} with its run root at {@code runRoot} (Podman refuses a run root path longer than 50
+	 * characters).
+	 */
+	public PodmanSandbox(Path dir, Path runRoot) {
+		this.runRoot = runRoot;
 		try {
 			this.dir = Files.createDirectories(dir);
 			this.conf = dir.resolve("containers.conf");
@@ -32,7 +42,7 @@ public final class PodmanSandbox implements AutoCloseable {
 
 	/** Podman's global arguments for this sandbox. */
 	public List<String> globalArgs() {
-		return List.of("--root", dir.resolve("root").toString(), "--runroot", dir.resolve("runroot").toString());
+		return List.of("--root", dir.resolve("root").toString(), "--runroot", runRoot.toString());
 	}
 
 	/** The environment Podman needs for this sandbox. */
@@ -61,6 +71,11 @@ public final class PodmanSandbox implements AutoCloseable {
 
 	/** Saves image {@code name} as a docker-archive at {@code out} (a DCP payload). */
 	public Path save(String name, Path out) {
+		try {
+			Files.deleteIfExists(out); // podman save refuses to overwrite
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
 		podman("save", "--format", "docker-archive", "-o", out.toString(), name);
 		return out;
 	}
@@ -91,6 +106,6 @@ public final class PodmanSandbox implements AutoCloseable {
 		} catch (IllegalStateException e) {
 			// best effort: the folder goes anyway
 		}
-		Sh.run("rm", "-rf", dir.toString());
+		Sh.run("rm", "-rf", dir.toString(), runRoot.toString());
 	}
 }

@@ -59,6 +59,7 @@ import org.osgi.service.log.LoggerFactory;
 public final class LxcDriver implements RuntimeDriver {
 	static final String RUNTIME_NAME = "lxc";
 	static final String VERSION_FILE = "cc-container-mng.version";
+	static final String PID_FILE = "monitor.pid";
 	static final long WATCH_MS = 200;
 	private static final Duration STATES_REUSE = Duration.ofSeconds(5);
 
@@ -233,18 +234,52 @@ public final class LxcDriver implements RuntimeDriver {
 		} catch (IOException e) {
 			// the log only explains failures
 		}
-		CommandResult r = run(timeout(), "lxc-start", "-n", id, "-o", startLog.toString(), "-l", "ERROR");
+		Path pidFile = dir(id).resolve(PID_FILE);
+		try {
+			Files.deleteIfExists(pidFile);
+		} catch (IOException e) {
+			// a stale pid file is checked against the process's start time anyway
+		}
+		CommandResult r = run(timeout(), "lxc-start", "-n", id, "-o", startLog.toString(), "-l", "ERROR", "-p", pidFile.toString());
 		if (!r.ok()) {
 			String why = lastLine(startLog);
 			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED,
 				"Starting LXC container " + id + " failed: " + (why.isEmpty() ? r.reason() : why));
 		}
-		long pid = pid(id);
-		if (pid > 0) {
-			ProcessHandle.of(pid).ifPresent(h -> watched.put(id, h));
+		ProcessHandle init = initProcess(id);
+		if (init == null) {
+			long pid = pid(id);
+			init = pid > 0 ? ProcessHandle.of(pid).orElse(null) : null;
+		}
+		if (init != null) {
+			watched.put(id, init);
 			listeners.fire(new ContainerEvent(id, ContainerEvent.Type.STARTED, Instant.now(), null));
 		}
 		lastStatesAt = 0;
+	}
+
+	/**
+	 * The live init process of a container, or {@code null}: {@code lxc-start -p} writes the pid of the container's
+	 * monitor, whose one child is the container's init. A monitor pid that was reused by another process since is
+	 * told apart by its start time, which cannot be after the file was written.
+	 */
+	private ProcessHandle initProcess(String id) {
+		Path pidFile = dir(id).resolve(PID_FILE);
+		try {
+			long pid = Long.parseLong(Files.readString(pidFile).trim());
+			Instant written = Files.getLastModifiedTime(pidFile).toInstant();
+			ProcessHandle monitor = ProcessHandle.of(pid).orElse(null);
+			if (monitor == null || !monitor.isAlive()) {
+				return null;
+			}
+			Instant started = monitor.info().startInstant().orElse(null);
+			if (started == null || started.isAfter(written.plusSeconds(5))) {
+				return null;
+			}
+			return monitor.children().filter(ProcessHandle::isAlive).findFirst().orElse(null);
+		} catch (IOException | NumberFormatException e) {
+			return null;
+		}
 	}
 
 	private static String lastLine(Path file) {
@@ -333,6 +368,12 @@ public final class LxcDriver implements RuntimeDriver {
 
 	// ---------------------------------------------------------------- queries
 
+	/**
+	 * One {@code lxc-ls --running} (names only: the fancy listing asks every container's monitor and costs ten times
+	 * more) tells which containers run; the folders of the lxcpath tell which exist; the init process of a running
+	 * one comes from the watch list or the pid file of its start, and only for a container started by someone else
+	 * from {@code lxc-info}.
+	 */
 	@Override
 	public Map<String, ContainerState> states() throws DriverException {
 		if (!Files.isDirectory(lxcPath())) {
@@ -340,44 +381,50 @@ public final class LxcDriver implements RuntimeDriver {
 			lastStatesAt = System.nanoTime();
 			return Map.of();
 		}
-		CommandResult r = run(timeout(), "lxc-ls", "-f", "-F", "NAME,STATE,PID");
+		CommandResult r = run(timeout(), "lxc-ls", "--running", "-1");
 		if (!r.ok()) {
 			throw tools.failed("Listing LXC containers", r);
 		}
-		Map<String, ContainerState> out = new LinkedHashMap<>();
-		String[] lines = r.stdout().split("\n");
-		for (int i = 1; i < lines.length; i++) {
-			String[] f = lines[i].trim().split("\\s+");
-			if (f.length == 1 && f[0].isEmpty()) {
+		java.util.Set<String> running = new java.util.HashSet<>();
+		for (String line : r.stdout().split("\n")) {
+			String name = line.trim();
+			if (name.isEmpty()) {
 				continue;
 			}
-			if (f.length < 3) {
-				throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "lxc-ls answered a line it should not: " + lines[i]);
+			if (!ContainerSpec.isValidId(name) && !name.startsWith(".")) {
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "lxc-ls answered a line it should not: " + line);
 			}
-			String id = f[0];
-			if (id.startsWith(".")) {
-				continue; // a staging folder
+			running.add(name);
+		}
+		List<String> all;
+		try (Stream<Path> s = Files.list(lxcPath())) {
+			all = s.filter(d -> Files.isRegularFile(d.resolve("config"))).map(d -> d.getFileName().toString())
+				.filter(n -> !n.startsWith(".")).sorted().toList();
+		} catch (IOException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Cannot list " + lxcPath() + ": " + e.getMessage(), e);
+		}
+		Map<String, ContainerState> out = new LinkedHashMap<>();
+		for (String id : all) {
+			if (!running.contains(id)) {
+				watched.remove(id);
+				out.put(id, new ContainerState(id, RuntimeStatus.EXITED, 0, null, null, null, null, version(id)));
+				continue;
 			}
-			RuntimeStatus status = status(f[1]);
-			long pid = 0;
-			if (!f[2].equals("-")) {
-				try {
-					pid = Long.parseLong(f[2]);
-				} catch (NumberFormatException e) {
-					throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "lxc-ls answered a PID that is not a number: " + lines[i]);
-				}
+			ProcessHandle init = watched.get(id);
+			if (init == null || !init.isAlive()) {
+				init = initProcess(id);
 			}
-			Instant started = null;
-			if (pid > 0) {
-				ProcessHandle h = ProcessHandle.of(pid).orElse(null);
-				if (h != null) {
-					started = h.info().startInstant().orElse(null);
-					if (status == RuntimeStatus.RUNNING) {
-						watched.putIfAbsent(id, h);
-					}
-				}
+			if (init == null) {
+				long pid = pid(id);
+				init = pid > 0 ? ProcessHandle.of(pid).orElse(null) : null;
 			}
-			out.put(id, new ContainerState(id, status, status == RuntimeStatus.RUNNING ? pid : 0, null, null, started, null, version(id)));
+			if (init == null) {
+				out.put(id, new ContainerState(id, RuntimeStatus.TRANSITIONING, 0, null, null, null, null, version(id)));
+				continue;
+			}
+			watched.putIfAbsent(id, init);
+			out.put(id, new ContainerState(id, RuntimeStatus.RUNNING, init.pid(), null, null, init.info().startInstant().orElse(null), null,
+				version(id)));
 		}
 		lastStates = Map.copyOf(out);
 		lastStatesAt = System.nanoTime();

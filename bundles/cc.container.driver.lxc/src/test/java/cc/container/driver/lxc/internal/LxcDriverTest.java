@@ -170,6 +170,14 @@ class LxcDriverTest {
 	}
 
 	@Test
+	void aContainerStartedOutsideTheDriverIsFoundWithItsPid() throws Exception {
+		driver.install(new ContainerSpec(id, "1", ""), ticker);
+		Sh.run("lxc-start", "-P", sandbox.lxcPath().toString(), "-n", id);
+		assertThat(state().status()).isEqualTo(RuntimeStatus.RUNNING);
+		assertThat(state().pid()).isEqualTo(sandbox.pid(id));
+	}
+
+	@Test
 	void aRestartedDriverFindsItsContainersAgain() throws Exception {
 		driver.install(new ContainerSpec(id, "1", ""), ticker);
 		driver.start(id);
@@ -283,12 +291,12 @@ class LxcDriverTest {
 	@Test
 	void hungGarbledAndMissingToolsAreClearErrors() throws Exception {
 		LxcDriver hung = newDriver(withTools(fakeTools("sleep 300\n"), Duration.ofSeconds(1)));
-		LxcDriver garbled = newDriver(withTools(fakeTools("echo 'NAME STATE PID'\necho 'x'\n"), TIMEOUT));
+		LxcDriver garbled = newDriver(withTools(fakeTools("echo 'Error: not what lxc-ls prints'\n"), TIMEOUT));
 		LxcDriver missing = newDriver(withTools(shared.resolve("no-such-dir"), TIMEOUT));
 		try {
 			assertThatThrownBy(hung::states).hasMessageContaining("did not finish within 1 s and was killed")
 				.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.TIMED_OUT));
-			assertThatThrownBy(garbled::states).hasMessage("lxc-ls answered a line it should not: x")
+			assertThatThrownBy(garbled::states).hasMessage("lxc-ls answered a line it should not: Error: not what lxc-ls prints")
 				.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.BAD_OUTPUT));
 			assertThatThrownBy(missing::states).hasMessageStartingWith("lxc is not available: cannot run " + shared.resolve("no-such-dir/lxc-ls"))
 				.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.UNAVAILABLE));
