@@ -12,6 +12,7 @@ import cc.container.api.DriverException;
 import cc.container.api.RuntimeDriver;
 import cc.container.api.RuntimeStatus;
 import cc.container.util.AtomicFiles;
+import cc.container.util.Threads;
 import cc.container.util.runtime.Listeners;
 import cc.container.util.runtime.ToolRunner;
 import cc.container.util.tar.UnpackerFactory;
@@ -32,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -86,11 +86,7 @@ public final class LxcDriver implements RuntimeDriver {
 		this.config = config;
 		this.log = log;
 		this.listeners = new Listeners<>(log::warn);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "cc-lxc-driver");
-			t.setDaemon(true);
-			return t;
-		});
+		this.scheduler = Threads.scheduler("cc-lxc-driver");
 		scheduler.scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
 	}
 

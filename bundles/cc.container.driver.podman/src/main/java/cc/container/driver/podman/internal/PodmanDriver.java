@@ -15,6 +15,7 @@ import cc.container.api.RunningCommand;
 import cc.container.api.RuntimeDriver;
 import cc.container.api.RuntimeStatus;
 import cc.container.util.ShellWords;
+import cc.container.util.Threads;
 import cc.container.util.json.Json;
 import cc.container.util.runtime.Listeners;
 import cc.container.util.runtime.ToolRunner;
@@ -31,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -83,11 +83,7 @@ public final class PodmanDriver implements RuntimeDriver {
 		this.config = config;
 		this.log = log;
 		this.listeners = new Listeners<>(log::warn);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "cc-podman-driver");
-			t.setDaemon(true);
-			return t;
-		});
+		this.scheduler = Threads.scheduler("cc-podman-driver");
 	}
 
 	@Deactivate
