@@ -67,6 +67,9 @@ public final class Main {
 		props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
 		props.put("cc.containerd.config", options.configFile().toString());
 		props.put("cc.containerd.home", home.toString());
+		if (options.stopManaged()) {
+			props.put("cc.containerd.mode", "stop-managed");
+		}
 		// The Gogo shell must never stop the daemon when its console input ends.
 		props.put("gosh.args", "--noshutdown");
 		// Until the logging bundle applies the configured levels, the Log Service keeps INFO and above,
@@ -83,7 +86,7 @@ public final class Main {
 		Hashtable<String, Object> exitProps = new Hashtable<>();
 		exitProps.put("cc.containerd.exit", Boolean.TRUE);
 		ctx.registerService(ObjIntConsumer.class, (ObjIntConsumer<String>) (message, code) -> {
-			if (status.compareAndSet(0, code)) {
+			if (status.compareAndSet(0, code) && message != null) {
 				System.err.println("cc-containerd: " + message);
 			}
 			stopAsync(fw);

@@ -8,16 +8,19 @@ import java.util.List;
  *
  * @param configFile the daemon configuration
  * @param shell whether the Gogo shell runs on the console
+ * @param stopManaged whether to stop every managed container and exit
  * @param help whether only the usage was asked for
  */
-record Options(Path configFile, boolean shell, boolean help) {
+record Options(Path configFile, boolean shell, boolean stopManaged, boolean help) {
 
-	static final String USAGE = "usage: cc-containerd [--config-file PATH] [--shell] [--help]";
+	static final String USAGE = "usage: cc-containerd [--config-file PATH] [--shell] [--stop-managed-containers] [--help]";
 
 	static final String HELP = USAGE + "\n"
-		+ "  --config-file PATH  daemon configuration (default /etc/cc-container-mng.conf)\n"
-		+ "  --shell             run the Gogo shell on the console (container:* commands)\n"
-		+ "  --help              print this help and exit\n";
+		+ "  --config-file PATH         daemon configuration (default /etc/cc-container-mng.conf)\n"
+		+ "  --shell                    run the Gogo shell on the console (container:* commands)\n"
+		+ "  --stop-managed-containers  stop every managed container, keep their desired state, and exit\n"
+		+ "                             (0 when all stopped, 1 with the list of those that did not); for shutdown\n"
+		+ "  --help                     print this help and exit\n";
 
 	/** A command line that cannot be used; the message is one line for the user. */
 	static final class UsageException extends Exception {
@@ -32,6 +35,7 @@ record Options(Path configFile, boolean shell, boolean help) {
 		Path config = Path.of("/etc/cc-container-mng.conf");
 		boolean shell = false;
 		boolean help = false;
+		boolean stopManaged = false;
 		for (int i = 0; i < args.size(); i++) {
 			String a = args.get(i);
 			if (a.equals("--config-file") || a.startsWith("--config-file=")) {
@@ -49,12 +53,17 @@ record Options(Path configFile, boolean shell, boolean help) {
 				config = Path.of(v);
 			} else if (a.equals("--shell")) {
 				shell = true;
+			} else if (a.equals("--stop-managed-containers")) {
+				stopManaged = true;
 			} else if (a.equals("--help") || a.equals("-h")) {
 				help = true;
 			} else {
 				throw new UsageException("unknown option \"" + a + "\"");
 			}
 		}
-		return new Options(config.toAbsolutePath().normalize(), shell, help);
+		if (shell && stopManaged) {
+			throw new UsageException("--shell and --stop-managed-containers do not go together");
+		}
+		return new Options(config.toAbsolutePath().normalize(), shell, stopManaged, help);
 	}
 }

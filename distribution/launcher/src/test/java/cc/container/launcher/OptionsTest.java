@@ -22,6 +22,13 @@ class OptionsTest {
 	}
 
 	@Test
+	void takesStopManagedContainersAlone() throws Exception {
+		assertThat(Options.parse(List.of("--stop-managed-containers")).stopManaged()).isTrue();
+		assertThatThrownBy(() -> Options.parse(List.of("--shell", "--stop-managed-containers")))
+			.hasMessage("--shell and --stop-managed-containers do not go together");
+	}
+
+	@Test
 	void relativeConfigFileIsMadeAbsolute() throws Exception {
 		assertThat(Options.parse(List.of("--config-file", "x.conf")).configFile()).isAbsolute();
 	}

@@ -4,6 +4,7 @@ import cc.container.api.ConfigException;
 import cc.container.api.ContainerConfig;
 import cc.container.api.ContainersConfiguration;
 import cc.container.api.DaemonConfiguration;
+import cc.container.util.DaemonExit;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class ContainersConfigurationImpl implements ContainersConfiguratio
 			store.load().forEach(log::warn);
 		} catch (ConfigException e) {
 			log.error("Invalid containers configuration, the daemon stops: {}", e.getMessage());
-			FatalStartup.exit(context, e.getMessage(), DaemonConfigurationImpl.EXIT_INVALID_CONFIG);
+			DaemonExit.exit(context, e.getMessage(), DaemonConfigurationImpl.EXIT_INVALID_CONFIG);
 			throw new IllegalStateException(e.getMessage(), e);
 		}
 		log.info("{} managed container(s) configured in {}.", store.containers().size(), store.file());

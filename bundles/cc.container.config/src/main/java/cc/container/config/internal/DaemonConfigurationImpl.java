@@ -3,6 +3,7 @@ package cc.container.config.internal;
 import cc.container.api.ConfigException;
 import cc.container.api.DaemonConfig;
 import cc.container.api.DaemonConfiguration;
+import cc.container.util.DaemonExit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,7 +40,7 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 		} catch (ConfigException e) {
 			String msg = "Invalid daemon configuration, the daemon stops: " + e.getMessage();
 			log.error(msg);
-			FatalStartup.exit(context, e.getMessage(), EXIT_INVALID_CONFIG);
+			DaemonExit.exit(context, e.getMessage(), EXIT_INVALID_CONFIG);
 			throw new IllegalStateException(e.getMessage(), e);
 		}
 		log.info("Daemon configuration loaded from {}; containers live in {}.", file,

@@ -1,4 +1,4 @@
-package cc.container.config.internal;
+package cc.container.util;
 
 import java.util.Collection;
 import java.util.function.ObjIntConsumer;
@@ -11,14 +11,19 @@ import org.osgi.framework.ServiceReference;
  * registers an {@code ObjIntConsumer<String>} with the property {@code cc.containerd.exit=true}; inside a test
  * framework there is none, and the failing component just stays inactive.
  */
-final class FatalStartup {
+public final class DaemonExit {
 	static final String FILTER = "(cc.containerd.exit=true)";
 
-	private FatalStartup() {
+	private DaemonExit() {
 	}
 
 	@SuppressWarnings({ "rawtypes", "unchecked" })
-	static boolean exit(BundleContext ctx, String message, int status) {
+	/**
+	 * Asks the launcher to print {@code message} (when not null) and stop the daemon with {@code status}.
+	 *
+	 * @return whether a launcher was there to ask
+	 */
+	public static boolean exit(BundleContext ctx, String message, int status) {
 		try {
 			Collection<ServiceReference<ObjIntConsumer>> refs = ctx.getServiceReferences(ObjIntConsumer.class, FILTER);
 			for (ServiceReference<ObjIntConsumer> ref : refs) {

@@ -1,0 +1,54 @@
+package cc.container.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Keeps every managed container where its user wants it: starts and stops them, restarts them after an unexpected
+ * stop by their restart policy, watches their status and statistics, and reports it all in state.json.
+ *
+ * <p>Operations on one container are serialized; different containers proceed in parallel. The calls below block
+ * until the operation is done (bounded by the daemon's {@code command_timeout} and the stop's grace period).
+ */
+@ProviderType
+public interface Supervisor {
+
+	/** The daemon. */
+	DaemonReport daemon();
+
+	/** Every managed container, in the order of the containers configuration. */
+	List<ContainerReport> containers();
+
+	/** One managed container. */
+	Optional<ContainerReport> container(String id);
+
+	/**
+	 * Starts a container and makes {@code running} its desired state; clears a restart policy that gave up.
+	 *
+	 * @return the container once it runs
+	 */
+	ContainerReport start(String id) throws SupervisorException;
+
+	/**
+	 * Stops a container (its stop signal, then a kill after {@code grace}) and makes {@code stopped} its desired state,
+	 * which the restart policy never undoes. A pending automatic restart is cancelled.
+	 */
+	ContainerReport stop(String id, Duration grace) throws SupervisorException;
+
+	/** Stops then starts a container; its desired state becomes {@code running}. */
+	ContainerReport restart(String id, Duration grace) throws SupervisorException;
+
+	/**
+	 * Takes a container that was just installed (its entry is in the containers configuration) under supervision and
+	 * starts it when {@code start}.
+	 */
+	ContainerReport manage(String id, boolean start) throws SupervisorException;
+
+	/**
+	 * Stops supervising a container before it is removed or replaced: pending restarts are cancelled, and its death is
+	 * no longer an unexpected stop. Its entry in state.json goes when {@link #manage} is not called again.
+	 */
+	void release(String id);
+}

@@ -1,0 +1,564 @@
+package cc.container.supervisor.internal;
+
+import cc.container.api.ContainerConfig;
+import cc.container.api.ContainerEvent;
+import cc.container.api.ContainerReport;
+import cc.container.api.ContainerState;
+import cc.container.api.ContainerStats;
+import cc.container.api.ContainersConfiguration;
+import cc.container.api.DaemonConfig;
+import cc.container.api.DaemonConfiguration;
+import cc.container.api.DaemonReport;
+import cc.container.api.DesiredState;
+import cc.container.api.DriverException;
+import cc.container.api.RuntimeDriver;
+import cc.container.api.Supervisor;
+import cc.container.api.SupervisorException;
+import cc.container.util.AtomicFiles;
+import cc.container.util.DaemonExit;
+import cc.container.util.Threads;
+import cc.container.util.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The supervisor: one {@link ContainerMachine} per managed container, the runtime drivers as a dynamic whiteboard,
+ * a poll every {@code monitor_interval} (one status and one statistics query per runtime) as the safety net behind the
+ * drivers' events, and state.json.
+ *
+ * <p>At start it reads state.json and the kernel's boot id: after a reboot it starts the {@code autostart}
+ * containers; after a restart of the daemon alone it adopts what runs and treats a container that should run but does
+ * not as an unexpected stop. With the framework property {@code cc.containerd.mode=stop-managed}
+ * ({@code cc-containerd --stop-managed-containers}) it only stops every managed container and exits.
+ */
+@Component(immediate = true, service = Supervisor.class)
+public final class SupervisorImpl implements Supervisor, ContainerMachine.Context {
+	static final String MODE_PROPERTY = "cc.containerd.mode";
+	static final String STOP_MANAGED = "stop-managed";
+	static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+	private static final int POOL_THREADS = 4;
+
+	private final DaemonConfiguration daemon;
+	private final ContainersConfiguration containers;
+	private final Logger log;
+	private final Host host;
+	private final BootClock clock = new BootClock();
+	private final ThreadPoolExecutor pool;
+	private final ScheduledExecutorService scheduler;
+	private final Map<String, ContainerMachine> machines = new ConcurrentHashMap<>();
+	private final Map<String, RuntimeDriver> drivers = new ConcurrentHashMap<>();
+	private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
+	/** Runtimes whose containers have not been looked at since their driver (re)appeared. */
+	private final Set<String> firstLook = ConcurrentHashMap.newKeySet();
+	/** Runtimes whose autostart containers are still to be started after this boot. */
+	private final Set<String> bootPending = ConcurrentHashMap.newKeySet();
+	private final AtomicBoolean writeScheduled = new AtomicBoolean();
+	private final DaemonReport report;
+	private final boolean newBoot;
+	private final boolean stopMode;
+	private final Object stateLock = new Object();
+	private volatile boolean active = true;
+	private ScheduledFuture<?> poll;
+	private final Set<String> warnedRuntimes = ConcurrentHashMap.newKeySet();
+
+	/** What the supervisor needs of the framework it runs in. */
+	interface Host {
+		/** A framework property, or {@code null}. */
+		String property(String name);
+
+		/** The daemon's version. */
+		String version();
+
+		/** Asks the launcher to exit with {@code status}, printing {@code message} when not null. */
+		void exit(String message, int status);
+
+		/** The file holding the kernel's boot id. */
+		default Path bootIdFile() {
+			return BOOT_ID;
+		}
+	}
+
+	/** Reads state.json, sets every container's desired state and starts the poll. */
+	@Activate
+	public SupervisorImpl(BundleContext context, @Reference DaemonConfiguration daemon, @Reference ContainersConfiguration containers,
+		@Reference(service = LoggerFactory.class) Logger log) {
+		this(new Host() {
+			@Override
+			public String property(String name) {
+				return context.getProperty(name);
+			}
+
+			@Override
+			public String version() {
+				org.osgi.framework.Version v = context.getBundle().getVersion();
+				return v.getMajor() + "." + v.getMinor() + "." + v.getMicro();
+			}
+
+			@Override
+			public void exit(String message, int status) {
+				DaemonExit.exit(context, message, status);
+			}
+		}, daemon, containers, log);
+	}
+
+	SupervisorImpl(Host host, DaemonConfiguration daemon, ContainersConfiguration containers, Logger log) {
+		this.host = host;
+		this.daemon = daemon;
+		this.containers = containers;
+		this.log = log;
+		this.stopMode = STOP_MANAGED.equals(host.property(MODE_PROPERTY));
+		this.pool = new ThreadPoolExecutor(POOL_THREADS, POOL_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+			Threads.named("cc-supervisor-worker"));
+		pool.allowCoreThreadTimeOut(true);
+		this.scheduler = Threads.scheduler("cc-supervisor");
+		String bootId = BootClock.bootId(host.bootIdFile());
+		String[] savedBoot = new String[1];
+		Map<String, StateJson.Saved> saved = readState(savedBoot);
+		this.newBoot = savedBoot[0] == null || !savedBoot[0].equals(bootId);
+		this.report = new DaemonReport(ProcessHandle.current().pid(), host.version(), Instant.now(), bootId);
+		for (ContainerConfig c : containers.containers()) {
+			machines.put(c.id(), newMachine(c, saved.get(c.id())));
+		}
+		if (stopMode) {
+			Thread t = new Thread(this::stopManagedAndExit, "cc-stop-managed");
+			t.setDaemon(true);
+			t.start();
+			return;
+		}
+		if (newBoot) {
+			log.info("First start of the daemon since the device booted: autostart containers are started.");
+		} else {
+			log.info("The daemon restarted: running containers are adopted as they are.");
+		}
+		containers.containers().stream().map(ContainerConfig::runtime).forEach(bootPending::add);
+		if (!newBoot) {
+			bootPending.clear();
+		}
+		schedulePoll(Duration.ZERO);
+		changed();
+	}
+
+	private ContainerMachine newMachine(ContainerConfig c, StateJson.Saved s) {
+		DesiredState desired;
+		if (newBoot || s == null || s.desired() == null) {
+			desired = c.autostart() ? DesiredState.RUNNING : DesiredState.STOPPED;
+		} else {
+			desired = "stopped".equals(s.desired()) ? DesiredState.STOPPED : DesiredState.RUNNING;
+		}
+		return new ContainerMachine(this, c, desired, s, !newBoot);
+	}
+
+	private Map<String, StateJson.Saved> readState(String[] bootId) {
+		Path file = daemon.config().service().stateFile();
+		try {
+			AtomicFiles.cleanStale(file.getParent());
+			return StateJson.read(Json.parse(Files.readAllBytes(file)), bootId);
+		} catch (NoSuchFileException e) {
+			return Map.of();
+		} catch (IOException | Json.SyntaxException e) {
+			log.warn("{} cannot be read ({}); restart counters and desired states start afresh.", file, e.getMessage());
+			return Map.of();
+		}
+	}
+
+	@Deactivate
+	void deactivate() {
+		active = false;
+		if (poll != null) {
+			poll.cancel(false);
+		}
+		subscriptions.values().forEach(SupervisorImpl::closeQuietly);
+		subscriptions.clear();
+		if (!stopMode) {
+			writeState();
+		}
+		scheduler.shutdownNow();
+		pool.shutdown();
+	}
+
+	private static void closeQuietly(AutoCloseable c) {
+		try {
+			c.close();
+		} catch (Exception e) {
+			// the driver is going away
+		}
+	}
+
+	// ---------------------------------------------------------------- drivers come and go
+
+	/** A runtime driver appeared (at start, or after a field upgrade of its bundle). */
+	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+	void bindDriver(RuntimeDriver driver, Map<String, Object> props) {
+		String runtime = String.valueOf(props.get(RuntimeDriver.RUNTIME));
+		drivers.put(runtime, driver);
+		warnedRuntimes.remove(runtime);
+		if (stopMode) {
+			return;
+		}
+		subscriptions.put(runtime, driver.events(e -> onEvent(runtime, e)));
+		firstLook.add(runtime);
+		log.info("The {} driver is available: supervision of its containers resumes.", runtime);
+		if (active && poll != null) {
+			pool.execute(() -> pollRuntime(runtime));
+		}
+	}
+
+	/** A runtime driver went away: its containers are unknown and nothing is restarted until it returns. */
+	void unbindDriver(RuntimeDriver driver, Map<String, Object> props) {
+		String runtime = String.valueOf(props.get(RuntimeDriver.RUNTIME));
+		if (!drivers.remove(runtime, driver)) {
+			return;
+		}
+		AutoCloseable sub = subscriptions.remove(runtime);
+		if (sub != null) {
+			closeQuietly(sub);
+		}
+		log.info("The {} driver went away: its containers are reported unknown and are not restarted until it returns.", runtime);
+		for (ContainerMachine m : machines.values()) {
+			if (m.config().runtime().equals(runtime)) {
+				m.post(m::driverGone);
+			}
+		}
+	}
+
+	private void onEvent(String runtime, ContainerEvent e) {
+		ContainerMachine m = machines.get(e.id());
+		if (m == null || !m.config().runtime().equals(runtime)) {
+			return;
+		}
+		if (e.type() == ContainerEvent.Type.DIED) {
+			log.debug("Event: container {} died (exit {}).", e.id(), e.exitCode());
+			m.post(() -> m.died(e.exitCode(), null, e.at()));
+		}
+	}
+
+	// ---------------------------------------------------------------- the poll
+
+	private void schedulePoll(Duration delay) {
+		if (!active) {
+			return;
+		}
+		poll = scheduler.schedule(() -> pool.execute(this::pollAll), delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void pollAll() {
+		try {
+			refreshMachines();
+			Set<String> runtimes = new HashSet<>(drivers.keySet());
+			for (String runtime : runtimes) {
+				pollRuntime(runtime);
+			}
+			writeState();
+		} catch (RuntimeException e) {
+			log.error("The status poll failed: {}", e.toString());
+		} finally {
+			schedulePoll(daemon.config().service().monitorInterval());
+		}
+	}
+
+	/** Entries added to or removed from the containers configuration since the last poll. */
+	private void refreshMachines() {
+		Map<String, ContainerConfig> now = new LinkedHashMap<>();
+		containers.containers().forEach(c -> now.put(c.id(), c));
+		for (ContainerConfig c : now.values()) {
+			ContainerMachine m = machines.get(c.id());
+			if (m == null) {
+				machines.put(c.id(), newMachine(c, null));
+			} else if (!m.config().equals(c)) {
+				m.post(() -> m.config(c));
+			}
+		}
+		machines.entrySet().removeIf(e -> !now.containsKey(e.getKey()) && e.getValue().released());
+	}
+
+	private void pollRuntime(String runtime) {
+		RuntimeDriver d = drivers.get(runtime);
+		if (d == null) {
+			return;
+		}
+		boolean first = firstLook.contains(runtime);
+		List<ContainerMachine> ours = new ArrayList<>();
+		boolean anyMonitored = false;
+		for (ContainerMachine m : machines.values()) {
+			if (m.config().runtime().equals(runtime) && !m.released()) {
+				ours.add(m);
+				anyMonitored |= m.config().monitor();
+			}
+		}
+		if (ours.isEmpty() || (!first && !anyMonitored)) {
+			firstLook.remove(runtime);
+			return;
+		}
+		Map<String, ContainerState> states;
+		Map<String, ContainerStats> stats = Map.of();
+		try {
+			states = d.states();
+			if (anyMonitored && states.values().stream().anyMatch(ContainerState::running)) {
+				stats = d.stats();
+			}
+			warnedRuntimes.remove(runtime);
+		} catch (DriverException e) {
+			if (warnedRuntimes.add(runtime)) {
+				log.warn("The {} runtime cannot be asked for its containers' status: {}. The manager tries again every {} s.", runtime,
+					e.getMessage(), daemon.config().service().monitorInterval().toSeconds());
+			}
+			return;
+		}
+		boolean boot = first && bootPending.remove(runtime);
+		firstLook.remove(runtime);
+		for (ContainerMachine m : ours) {
+			ContainerState s = states.get(m.id());
+			ContainerStats sample = stats.get(m.id());
+			m.post(() -> m.observed(s, sample, first, boot));
+		}
+	}
+
+	// ---------------------------------------------------------------- state.json
+
+	@Override
+	public void changed() {
+		if (active && writeScheduled.compareAndSet(false, true)) {
+			try {
+				scheduler.schedule(() -> pool.execute(this::writeState), 50, TimeUnit.MILLISECONDS);
+			} catch (java.util.concurrent.RejectedExecutionException e) {
+				writeScheduled.set(false);
+			}
+		}
+	}
+
+	void writeState() {
+		writeScheduled.set(false);
+		synchronized (stateLock) {
+			List<ContainerReport> reports = containers();
+			Map<String, List<Long>> times = new HashMap<>();
+			machines.values().forEach(m -> times.put(m.id(), m.restartTimes()));
+			Path file = daemon.config().service().stateFile();
+			try {
+				AtomicFiles.write(file, Json.write(StateJson.document(Instant.now(), report, reports, times)));
+			} catch (IOException e) {
+				log.error("{} cannot be written: {}", file, e.getMessage());
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- Supervisor
+
+	@Override
+	public DaemonReport daemon() {
+		return report;
+	}
+
+	@Override
+	public List<ContainerReport> containers() {
+		List<ContainerReport> out = new ArrayList<>();
+		for (ContainerConfig c : containers.containers()) {
+			ContainerMachine m = machines.get(c.id());
+			if (m != null) {
+				out.add(m.report());
+			}
+		}
+		return out;
+	}
+
+	@Override
+	public Optional<ContainerReport> container(String id) {
+		ContainerMachine m = machines.get(id);
+		return m == null ? Optional.empty() : Optional.of(m.report());
+	}
+
+	private ContainerMachine machine(String id) throws SupervisorException {
+		ContainerMachine m = machines.get(id);
+		if (m == null || m.released()) {
+			throw new SupervisorException(SupervisorException.Kind.NOT_FOUND, "no managed container has the id \"" + id + "\"", null);
+		}
+		return m;
+	}
+
+	@Override
+	public ContainerReport start(String id) throws SupervisorException {
+		ContainerMachine m = machine(id);
+		return m.await(m.submit(m::userStart), Duration.ZERO);
+	}
+
+	@Override
+	public ContainerReport stop(String id, Duration grace) throws SupervisorException {
+		ContainerMachine m = machine(id);
+		return m.await(m.submit(() -> m.userStop(grace)), grace);
+	}
+
+	@Override
+	public ContainerReport restart(String id, Duration grace) throws SupervisorException {
+		ContainerMachine m = machine(id);
+		return m.await(m.submit(() -> m.userRestart(grace)), grace.plus(commandTimeout()));
+	}
+
+	@Override
+	public ContainerReport manage(String id, boolean start) throws SupervisorException {
+		ContainerConfig c = containers.container(id).orElseThrow(() -> new SupervisorException(SupervisorException.Kind.NOT_FOUND,
+			"no container \"" + id + "\" is configured in " + containers.file(), null));
+		ContainerMachine old = machines.get(id);
+		if (old != null) {
+			old.release();
+		}
+		ContainerMachine m = new ContainerMachine(this, c, start ? DesiredState.RUNNING : DesiredState.STOPPED, null, true);
+		machines.put(id, m);
+		RuntimeDriver d = drivers.get(c.runtime());
+		if (start) {
+			return m.await(m.submit(m::userStart), Duration.ZERO);
+		}
+		if (d != null) {
+			m.await(m.submit(() -> {
+				m.observed(d.states().get(id), null, true, false);
+				return null;
+			}), Duration.ZERO);
+		}
+		return m.report();
+	}
+
+	@Override
+	public void release(String id) {
+		ContainerMachine m = machines.get(id);
+		if (m != null) {
+			try {
+				m.await(m.submit(() -> {
+					m.release();
+					return null;
+				}), Duration.ZERO);
+			} catch (SupervisorException e) {
+				m.release();
+			}
+			if (containers.container(id).isEmpty()) {
+				machines.remove(id, m);
+			}
+			changed();
+		}
+	}
+
+	// ---------------------------------------------------------------- stop-managed mode
+
+	private void stopManagedAndExit() {
+		Duration timeout = commandTimeout();
+		Set<String> runtimes = new HashSet<>();
+		machines.values().forEach(m -> runtimes.add(m.config().runtime()));
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!drivers.keySet().containsAll(runtimes) && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(50);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+		Map<String, CompletableFuture<Void>> stops = new LinkedHashMap<>();
+		Duration grace = Duration.ofSeconds(Math.max(1, timeout.toSeconds() / 2));
+		for (ContainerMachine m : machines.values()) {
+			stops.put(m.id(), m.submit(() -> {
+				if (drivers.get(m.config().runtime()) == null) {
+					throw new SupervisorException(SupervisorException.Kind.UNAVAILABLE, "the " + m.config().runtime() + " driver is not available", null);
+				}
+				m.shutdownStop(grace);
+				return null;
+			}));
+		}
+		List<String> failed = new ArrayList<>();
+		for (Map.Entry<String, CompletableFuture<Void>> e : stops.entrySet()) {
+			try {
+				e.getValue().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000) + grace.toMillis(), TimeUnit.MILLISECONDS);
+			} catch (Exception x) {
+				failed.add(e.getKey() + " (" + (x.getCause() != null ? x.getCause().getMessage() : "timed out") + ")");
+			}
+		}
+		writeState();
+		if (failed.isEmpty()) {
+			log.info("Every managed container is stopped ({}).", stops.size());
+			host.exit(null, 0);
+		} else {
+			String msg = "could not stop " + String.join(", ", failed);
+			log.error("At shutdown the manager {}.", msg);
+			host.exit(msg, 1);
+		}
+	}
+
+	// ---------------------------------------------------------------- ContainerMachine.Context
+
+	@Override
+	public RuntimeDriver driver(String runtime) {
+		return drivers.get(runtime);
+	}
+
+	@Override
+	public long nowMs() {
+		return clock.getAsLong();
+	}
+
+	@Override
+	public ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+		return scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public Executor pool() {
+		return pool;
+	}
+
+	@Override
+	public Duration commandTimeout() {
+		return daemon.config().service().commandTimeout();
+	}
+
+	@Override
+	public void debug(String message, Object... args) {
+		log.debug(message, args);
+	}
+
+	@Override
+	public void info(String message, Object... args) {
+		log.info(message, args);
+	}
+
+	@Override
+	public void warn(String message, Object... args) {
+		log.warn(message, args);
+	}
+
+	@Override
+	public void error(String message, Object... args) {
+		log.error(message, args);
+	}
+
+	/** For tests: the daemon's configuration. */
+	DaemonConfig config() {
+		return daemon.config();
+	}
+}

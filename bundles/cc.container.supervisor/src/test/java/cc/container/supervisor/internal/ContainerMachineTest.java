@@ -1,0 +1,353 @@
+package cc.container.supervisor.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cc.container.api.ContainerConfig;
+import cc.container.api.ContainerReport;
+import cc.container.api.ContainerStatus;
+import cc.container.api.DesiredState;
+import cc.container.api.RestartPolicy;
+import cc.container.api.RuntimeDriver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The state machine of one container on a fake runtime and a hand-driven clock: what the restart policy does, to the
+ * second, without real containers (those are in SupervisorRuntimeTest).
+ */
+class ContainerMachineTest {
+	final FakeDriver driver = new FakeDriver("podman", "app");
+	final List<String> log = new ArrayList<>();
+	long now = 1_000_000;
+	final List<Timer> timers = new ArrayList<>();
+	RuntimeDriver present = driver;
+
+	final class Timer implements ScheduledFuture<Object> {
+		final long due;
+		final Runnable task;
+		boolean cancelled;
+
+		Timer(long due, Runnable task) {
+			this.due = due;
+			this.task = task;
+		}
+
+		@Override
+		public long getDelay(TimeUnit unit) {
+			return unit.convert(due - now, TimeUnit.MILLISECONDS);
+		}
+
+		@Override
+		public int compareTo(Delayed o) {
+			return Long.compare(getDelay(TimeUnit.MILLISECONDS), o.getDelay(TimeUnit.MILLISECONDS));
+		}
+
+		@Override
+		public boolean cancel(boolean interrupt) {
+			cancelled = true;
+			return true;
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return cancelled;
+		}
+
+		@Override
+		public boolean isDone() {
+			return cancelled;
+		}
+
+		@Override
+		public Object get() {
+			return null;
+		}
+
+		@Override
+		public Object get(long timeout, TimeUnit unit) {
+			return null;
+		}
+	}
+
+	final ContainerMachine.Context ctx = new ContainerMachine.Context() {
+		@Override
+		public RuntimeDriver driver(String runtime) {
+			return present;
+		}
+
+		@Override
+		public long nowMs() {
+			return now;
+		}
+
+		@Override
+		public ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+			Timer t = new Timer(now + delayMs, task);
+			timers.add(t);
+			return t;
+		}
+
+		@Override
+		public Executor pool() {
+			return Runnable::run;
+		}
+
+		@Override
+		public Duration commandTimeout() {
+			return Duration.ofSeconds(5);
+		}
+
+		@Override
+		public void changed() {
+		}
+
+		@Override
+		public void debug(String message, Object... args) {
+		}
+
+		@Override
+		public void info(String message, Object... args) {
+			log.add("INFO " + message);
+		}
+
+		@Override
+		public void warn(String message, Object... args) {
+			log.add("WARN " + message);
+		}
+
+		@Override
+		public void error(String message, Object... args) {
+			log.add("ERROR " + message);
+		}
+	};
+
+	/** Advances the clock by {@code seconds}, running the timers that fall due. */
+	void advance(double seconds) {
+		long until = now + (long) (seconds * 1000);
+		while (true) {
+			Timer next = timers.stream().filter(t -> !t.cancelled && t.due <= until).min(Comparator.comparingLong(t -> t.due)).orElse(null);
+			if (next == null) {
+				break;
+			}
+			now = Math.max(now, next.due);
+			timers.remove(next);
+			next.task.run();
+		}
+		now = until;
+	}
+
+	ContainerMachine machine(RestartPolicy policy, boolean monitor) throws Exception {
+		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, monitor, policy);
+		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true);
+		m.await(m.submit(m::userStart), Duration.ZERO);
+		return m;
+	}
+
+	void crash(ContainerMachine m) {
+		driver.crash("app", 137);
+		m.post(() -> m.died(137, false, Instant.now()));
+	}
+
+	ContainerReport report(ContainerMachine m) {
+		return m.report();
+	}
+
+	@Test
+	void aCrashIsRestartedAfterTheRetryDelayExactly() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 3, 3, 60), true);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+		crash(m);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RESTARTING);
+		advance(2.999);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+		advance(0.001);
+		assertThat(driver.startsOf("app")).isEqualTo(2);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
+		assertThat(report(m).restarts().total()).isEqualTo(1);
+		assertThat(report(m).restarts().inWindow()).isEqualTo(1);
+		assertThat(report(m).history()).singleElement().satisfies(h -> {
+			assertThat(h.event()).isEqualTo("died");
+			assertThat(h.exitCode()).isEqualTo(137);
+			assertThat(h.signal()).isEqualTo("KILL");
+			assertThat(h.decision()).isEqualTo("restart in 3 s (1 of 3 in 60 s)");
+		});
+	}
+
+	@Test
+	void aContainerThatKeepsDyingIsRestartedMaxRetriesTimesThenFailed() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 3, 1, 60), true);
+		for (int i = 0; i < 3; i++) {
+			crash(m);
+			advance(1);
+		}
+		crash(m);
+		advance(10);
+		assertThat(driver.startsOf("app")).isEqualTo(1 + 3);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.FAILED);
+		assertThat(report(m).restarts().gaveUp()).isTrue();
+		assertThat(report(m).history()).last().satisfies(h -> assertThat(h.decision()).startsWith("gave up: 3 restarts within 60 s"));
+		assertThat(log).anyMatch(l -> l.startsWith("ERROR Container {} stopped unexpectedly{} and the manager gave up on it"));
+		// Nothing more happens by itself...
+		advance(3600);
+		assertThat(driver.startsOf("app")).isEqualTo(4);
+		// ...until a user starts it, which clears the count.
+		m.await(m.submit(m::userStart), Duration.ZERO);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
+		assertThat(report(m).restarts().gaveUp()).isFalse();
+		crash(m);
+		advance(1);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
+	}
+
+	@Test
+	void crashesSpreadBeyondTheWindowAreRestartedForever() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 2, 0, 10), true);
+		for (int i = 0; i < 10; i++) {
+			crash(m);
+			advance(6);
+		}
+		// Restarts are 6 s apart: a crash never sees more than one restart within the last 10 s, below max_retries 2.
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
+		assertThat(report(m).restarts().total()).isEqualTo(10);
+	}
+
+	@Test
+	void aRestartAttemptThatFailsCountsAsARetry() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 2, 1, 60), true);
+		driver.failStarts.add("app");
+		crash(m);
+		advance(1); // attempt 1 fails -> counted, retried in 1 s
+		advance(1); // attempt 2 fails -> counted: 2 in the window: gives up
+		advance(10);
+		assertThat(driver.startsOf("app")).isEqualTo(1 + 2);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.FAILED);
+		assertThat(report(m).history()).extracting(h -> h.event()).containsExactly("died", "start-failed", "start-failed");
+	}
+
+	@Test
+	void aUserStopIsNeverUndoneAndCancelsAPendingRestart() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 0, 5, 60), true);
+		crash(m);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RESTARTING);
+		m.await(m.submit(() -> m.userStop(Duration.ofSeconds(1))), Duration.ZERO);
+		advance(60);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.STOPPED);
+		assertThat(report(m).desired()).isEqualTo(DesiredState.STOPPED);
+		// Its death (the stop's own) is no unexpected stop.
+		m.post(() -> m.died(137, false, Instant.now()));
+		m.post(() -> m.observed(driver.states().get("app"), null, false, false));
+		advance(60);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+		assertThat(report(m).history()).hasSize(1);
+	}
+
+	@Test
+	void disabledPolicyLeavesItExited() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(false, 3, 0, 60), true);
+		crash(m);
+		advance(60);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.EXITED);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+	}
+
+	@Test
+	void monitorOffMeansNeitherPolledNorRestarted() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 0, 0, 60), false);
+		crash(m);
+		m.post(() -> m.observed(driver.states().get("app"), null, false, false));
+		advance(60);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING); // last known: nobody looks
+	}
+
+	@Test
+	void thePollIsTheSafetyNetForAMissedEvent() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 3, 0, 60), true);
+		driver.crash("app", 1);
+		m.post(() -> m.observed(driver.states().get("app"), null, false, false));
+		advance(0);
+		assertThat(driver.startsOf("app")).isEqualTo(2);
+		assertThat(report(m).history()).singleElement().satisfies(h -> assertThat(h.exitCode()).isEqualTo(1));
+	}
+
+	@Test
+	void theEventAndThePollOfOneDeathCountOnce() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 3, 5, 60), true);
+		crash(m);
+		m.post(() -> m.observed(driver.states().get("app"), null, false, false));
+		advance(5);
+		assertThat(driver.startsOf("app")).isEqualTo(2);
+		assertThat(report(m).restarts().total()).isEqualTo(1);
+	}
+
+	@Test
+	void aDriverThatGoesAwayFreezesSupervisionAndItsReturnResumesIt() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 3, 5, 60), true);
+		crash(m);
+		present = null;
+		m.post(m::driverGone);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.UNKNOWN);
+		advance(60);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+		assertThatThrownBy(() -> m.await(m.submit(m::userStart), Duration.ZERO)).hasMessageContaining("driver is not available");
+		present = driver;
+		m.post(() -> m.observed(driver.states().get("app"), null, true, false));
+		advance(0);
+		assertThat(driver.startsOf("app")).isEqualTo(2);
+		assertThat(report(m).restarts().total()).isEqualTo(1);
+		assertThat(report(m).history()).hasSize(1);
+	}
+
+	@Test
+	void afterADaemonRestartARunningContainerIsAdoptedAsItIs() throws Exception {
+		driver.start("app");
+		long pid = driver.states().get("app").pid();
+		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
+		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true);
+		m.post(() -> m.observed(driver.states().get("app"), null, true, false));
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
+		assertThat(report(m).pid()).isEqualTo(pid);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+	}
+
+	@Test
+	void afterABootAnAutostartContainerIsStarted() throws Exception {
+		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
+		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, false);
+		m.post(() -> m.observed(driver.states().get("app"), null, true, true));
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
+		assertThat(report(m).restarts().total()).isZero();
+		assertThat(report(m).history()).isEmpty();
+	}
+
+	@Test
+	void afterADaemonRestartAContainerThatShouldRunButDoesNotIsAnUnexpectedStop() throws Exception {
+		driver.crash("app", 2);
+		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
+		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true);
+		m.post(() -> m.observed(driver.states().get("app"), null, true, false));
+		advance(0);
+		assertThat(driver.startsOf("app")).isEqualTo(1);
+		assertThat(report(m).restarts().total()).isEqualTo(1);
+		assertThat(report(m).history()).singleElement().satisfies(h -> assertThat(h.exitCode()).isEqualTo(2));
+	}
+
+	@Test
+	void aReplayedEventOfAnEarlierRunIsIgnored() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 3, 0, 60), true);
+		m.post(() -> m.died(137, false, Instant.now().minusSeconds(3600)));
+		advance(10);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
+		assertThat(report(m).history()).isEmpty();
+	}
+}
