@@ -57,6 +57,14 @@ public final class TestLogger {
 
 	/** Replaces each {@code {}} with the next argument, as the OSGi Logger does. */
 	static String format(String fmt, Object[] args) {
+		if (args != null && args.length == 2 && args[1] instanceof Object[]) {
+			// a varargs call: (format, Object[] arguments)
+			Object[] flat = (Object[]) args[1];
+			Object[] all = new Object[flat.length + 1];
+			all[0] = fmt;
+			System.arraycopy(flat, 0, all, 1, flat.length);
+			args = all;
+		}
 		StringBuilder b = new StringBuilder();
 		int arg = 1;
 		int i = 0;

@@ -47,6 +47,12 @@ final class ContainerMachine {
 	/** A restart was due when the driver went away: do it when the driver returns, without counting a new stop. */
 	private boolean resumeRestart;
 	private boolean released;
+	/** Whether the runtime has been looked at since the machine was made or its driver returned. */
+	private boolean looked;
+	/** Whether it autostarts at its first look (the first start of the daemon after a boot). */
+	private boolean bootPending;
+	/** When the status last changed ({@link System#nanoTime()}): an observation asked for before then is stale. */
+	private long changedAt;
 	private volatile ContainerReport report;
 
 	/** What a machine needs of the supervisor. */
@@ -74,6 +80,7 @@ final class ContainerMachine {
 
 	ContainerMachine(Context ctx, ContainerConfig config, DesiredState desired, StateJson.Saved saved, boolean sameBoot) {
 		this.ctx = ctx;
+		this.bootPending = !sameBoot;
 		this.id = config.id();
 		this.config = config;
 		this.serial = new SerialExecutor(ctx.pool());
@@ -100,6 +107,11 @@ final class ContainerMachine {
 		return config;
 	}
 
+	/** Whether the runtime must be asked about it at the next poll even when it is not monitored. */
+	boolean needsLook() {
+		return !looked;
+	}
+
 	void config(ContainerConfig c) {
 		this.config = c;
 	}
@@ -121,6 +133,7 @@ final class ContainerMachine {
 			ctx.debug("Container {}: {} -> {} ({}).", id, status.json(), to.json(), why);
 			status = to;
 		}
+		changedAt = System.nanoTime();
 	}
 
 	private void publish() {
@@ -257,23 +270,29 @@ final class ContainerMachine {
 		}
 	}
 
+	/**
+	 * Starts it. A start the runtime refuses throws; a container that starts and dies at once is an unexpected stop,
+	 * handled by its restart policy like any other.
+	 */
 	private void startNow(RuntimeDriver d, String why) throws SupervisorException {
 		transition(ContainerStatus.STARTING, why);
+		ContainerState s;
 		try {
 			d.start(id);
-			ContainerState s = d.states().get(id);
-			if (s == null || !s.running()) {
-				throw new DriverException(config.runtime(), DriverException.Kind.FAILED, id + " stopped right after it started");
-			}
-			pid = s.pid();
-			startedAt = s.startedAt() != null ? s.startedAt() : Instant.now();
-			exitCode = null;
-			transition(ContainerStatus.RUNNING, why);
+			s = d.states().get(id);
 		} catch (DriverException e) {
 			pid = 0;
 			transition(ContainerStatus.EXITED, "the start failed");
 			throw new SupervisorException(e.kind() == DriverException.Kind.NOT_FOUND ? SupervisorException.Kind.NOT_FOUND
 				: SupervisorException.Kind.FAILED, "Starting " + id + " failed: " + e.getMessage(), e);
+		}
+		exitCode = null;
+		startedAt = s != null && s.startedAt() != null ? s.startedAt() : Instant.now();
+		pid = s != null && s.running() ? s.pid() : 0;
+		transition(ContainerStatus.RUNNING, why);
+		looked = true;
+		if (s == null || !s.running()) {
+			died(s == null ? null : s.exitCode(), s == null ? null : s.oomKilled(), null);
 		}
 	}
 
@@ -375,12 +394,17 @@ final class ContainerMachine {
 
 	/**
 	 * What one poll of the runtime said of it ({@code state} null: the runtime does not know it), or the first look
-	 * after its driver appeared ({@code first}).
+	 * after its driver appeared ({@code first}). {@code askedAt} ({@link System#nanoTime()}) is when the runtime was
+	 * asked: an answer older than the container's last change says nothing about it any more.
 	 */
-	void observed(ContainerState state, ContainerStats sample, boolean first, boolean newBoot) {
-		if (released) {
+	void observed(ContainerState state, ContainerStats sample, long askedAt) {
+		if (released || askedAt - changedAt < 0) {
 			return;
 		}
+		boolean first = !looked;
+		boolean newBoot = first && bootPending;
+		looked = true;
+		bootPending = false;
 		if (!config.monitor() && !first) {
 			return;
 		}
@@ -445,6 +469,7 @@ final class ContainerMachine {
 
 	/** Its driver went away: it is reported unknown and nothing is restarted until the driver returns. */
 	void driverGone() {
+		looked = false;
 		if (pendingRestart != null) {
 			pendingRestart.cancel(false);
 			pendingRestart = null;

@@ -79,10 +79,6 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 	private final Map<String, ContainerMachine> machines = new ConcurrentHashMap<>();
 	private final Map<String, RuntimeDriver> drivers = new ConcurrentHashMap<>();
 	private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
-	/** Runtimes whose containers have not been looked at since their driver (re)appeared. */
-	private final Set<String> firstLook = ConcurrentHashMap.newKeySet();
-	/** Runtimes whose autostart containers are still to be started after this boot. */
-	private final Set<String> bootPending = ConcurrentHashMap.newKeySet();
 	private final AtomicBoolean writeScheduled = new AtomicBoolean();
 	private final DaemonReport report;
 	private final boolean newBoot;
@@ -161,10 +157,6 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		} else {
 			log.info("The daemon restarted: running containers are adopted as they are.");
 		}
-		containers.containers().stream().map(ContainerConfig::runtime).forEach(bootPending::add);
-		if (!newBoot) {
-			bootPending.clear();
-		}
 		schedulePoll(Duration.ZERO);
 		changed();
 	}
@@ -227,7 +219,6 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 			return;
 		}
 		subscriptions.put(runtime, driver.events(e -> onEvent(runtime, e)));
-		firstLook.add(runtime);
 		log.info("The {} driver is available: supervision of its containers resumes.", runtime);
 		if (active && poll != null) {
 			pool.execute(() -> pollRuntime(runtime));
@@ -307,21 +298,22 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		if (d == null) {
 			return;
 		}
-		boolean first = firstLook.contains(runtime);
 		List<ContainerMachine> ours = new ArrayList<>();
 		boolean anyMonitored = false;
+		boolean anyToLook = false;
 		for (ContainerMachine m : machines.values()) {
 			if (m.config().runtime().equals(runtime) && !m.released()) {
 				ours.add(m);
 				anyMonitored |= m.config().monitor();
+				anyToLook |= m.needsLook();
 			}
 		}
-		if (ours.isEmpty() || (!first && !anyMonitored)) {
-			firstLook.remove(runtime);
+		if (ours.isEmpty() || (!anyToLook && !anyMonitored)) {
 			return;
 		}
 		Map<String, ContainerState> states;
 		Map<String, ContainerStats> stats = Map.of();
+		long askedAt = System.nanoTime();
 		try {
 			states = d.states();
 			if (anyMonitored && states.values().stream().anyMatch(ContainerState::running)) {
@@ -335,12 +327,10 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 			}
 			return;
 		}
-		boolean boot = first && bootPending.remove(runtime);
-		firstLook.remove(runtime);
 		for (ContainerMachine m : ours) {
 			ContainerState s = states.get(m.id());
 			ContainerStats sample = stats.get(m.id());
-			m.post(() -> m.observed(s, sample, first, boot));
+			m.post(() -> m.observed(s, sample, askedAt));
 		}
 	}
 
@@ -439,7 +429,7 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		}
 		if (d != null) {
 			m.await(m.submit(() -> {
-				m.observed(d.states().get(id), null, true, false);
+				m.observed(d.states().get(id), null, System.nanoTime());
 				return null;
 			}), Duration.ZERO);
 		}

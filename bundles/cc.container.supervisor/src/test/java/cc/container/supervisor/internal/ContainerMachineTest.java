@@ -245,7 +245,7 @@ class ContainerMachineTest {
 		assertThat(report(m).desired()).isEqualTo(DesiredState.STOPPED);
 		// Its death (the stop's own) is no unexpected stop.
 		m.post(() -> m.died(137, false, Instant.now()));
-		m.post(() -> m.observed(driver.states().get("app"), null, false, false));
+		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(60);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThat(report(m).history()).hasSize(1);
@@ -264,7 +264,7 @@ class ContainerMachineTest {
 	void monitorOffMeansNeitherPolledNorRestarted() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 0, 0, 60), false);
 		crash(m);
-		m.post(() -> m.observed(driver.states().get("app"), null, false, false));
+		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(60);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING); // last known: nobody looks
@@ -274,7 +274,7 @@ class ContainerMachineTest {
 	void thePollIsTheSafetyNetForAMissedEvent() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 3, 0, 60), true);
 		driver.crash("app", 1);
-		m.post(() -> m.observed(driver.states().get("app"), null, false, false));
+		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(0);
 		assertThat(driver.startsOf("app")).isEqualTo(2);
 		assertThat(report(m).history()).singleElement().satisfies(h -> assertThat(h.exitCode()).isEqualTo(1));
@@ -284,7 +284,7 @@ class ContainerMachineTest {
 	void theEventAndThePollOfOneDeathCountOnce() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 3, 5, 60), true);
 		crash(m);
-		m.post(() -> m.observed(driver.states().get("app"), null, false, false));
+		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(5);
 		assertThat(driver.startsOf("app")).isEqualTo(2);
 		assertThat(report(m).restarts().total()).isEqualTo(1);
@@ -301,7 +301,7 @@ class ContainerMachineTest {
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThatThrownBy(() -> m.await(m.submit(m::userStart), Duration.ZERO)).hasMessageContaining("driver is not available");
 		present = driver;
-		m.post(() -> m.observed(driver.states().get("app"), null, true, false));
+		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(0);
 		assertThat(driver.startsOf("app")).isEqualTo(2);
 		assertThat(report(m).restarts().total()).isEqualTo(1);
@@ -314,7 +314,7 @@ class ContainerMachineTest {
 		long pid = driver.states().get("app").pid();
 		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
 		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true);
-		m.post(() -> m.observed(driver.states().get("app"), null, true, false));
+		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
 		assertThat(report(m).pid()).isEqualTo(pid);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
@@ -324,7 +324,7 @@ class ContainerMachineTest {
 	void afterABootAnAutostartContainerIsStarted() throws Exception {
 		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
 		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, false);
-		m.post(() -> m.observed(driver.states().get("app"), null, true, true));
+		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
 		assertThat(report(m).restarts().total()).isZero();
 		assertThat(report(m).history()).isEmpty();
@@ -335,7 +335,7 @@ class ContainerMachineTest {
 		driver.crash("app", 2);
 		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
 		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true);
-		m.post(() -> m.observed(driver.states().get("app"), null, true, false));
+		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(0);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThat(report(m).restarts().total()).isEqualTo(1);
