@@ -106,6 +106,32 @@ public final class PodmanSandbox implements AutoCloseable {
 		} catch (IllegalStateException e) {
 			// best effort: the folder goes anyway
 		}
+		unmountBelow(dir);
+		unmountBelow(runRoot);
 		Sh.run("rm", "-rf", dir.toString(), runRoot.toString());
+	}
+
+	/** Podman leaves its storage folder mounted on itself: lazily unmounts whatever is mounted below {@code p}. */
+	static void unmountBelow(Path p) {
+		try {
+			List<String> mounts = new ArrayList<>();
+			for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+				String[] f = line.split(" ");
+				String point = f.length > 1 ? f[1].replace("\\040", " ") : "";
+				if (point.equals(p.toString()) || point.startsWith(p + "/")) {
+					mounts.add(point);
+				}
+			}
+			mounts.sort(java.util.Comparator.reverseOrder());
+			for (String m : mounts) {
+				try {
+					Sh.run("umount", "-l", m);
+				} catch (IllegalStateException e) {
+					// already gone
+				}
+			}
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
 	}
 }

@@ -1,0 +1,140 @@
+package cc.container.benchmarks;
+
+import cc.container.api.ContainerSpec;
+import cc.container.api.DaemonConfig;
+import cc.container.api.RuntimeDriver;
+import cc.container.driver.lxc.internal.LxcDriverAccess;
+import cc.container.driver.podman.internal.PodmanDriverAccess;
+import cc.container.exec.internal.CommandRunnerImpl;
+import cc.container.testing.Busybox;
+import cc.container.testing.LxcBundles;
+import cc.container.testing.LxcSandbox;
+import cc.container.testing.PodmanSandbox;
+import cc.container.testing.Sh;
+import cc.container.testing.TestConfig;
+import cc.container.testing.TestLogger;
+import cc.container.util.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 4's resource benchmark: the built daemon supervising N idle containers (half Podman, half LXC) at
+ * {@code monitor_interval} 10 s for a while: its resident memory at the end and its CPU seconds, extrapolated to an hour,
+ * beside the same daemon supervising no container in the same run. The CPU of the runtime tools it starts is counted
+ * apart (children's CPU time of the daemon).
+ *
+ * <p>Usage: {@code benchmarks/daemon-idle.sh [containers] [seconds]}
+ */
+public final class DaemonIdleBenchmark {
+	private DaemonIdleBenchmark() {
+	}
+
+	/** Runs the benchmark. */
+	public static void main(String[] args) throws Exception {
+		int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+		int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 120;
+		Path dist = Path.of("distribution/target/cc-container-mng").toAbsolutePath();
+		Path work = Files.createTempDirectory("cc-bench-idle-");
+		PodmanSandbox podman = new PodmanSandbox(work.resolve("podman"));
+		DaemonConfig config = TestConfig.daemon(work.resolve("work"), podman, Duration.ofSeconds(60));
+		LxcSandbox lxc = new LxcSandbox(config.service().lxcPath());
+		try {
+			String[] empty = run(dist, work, "empty", podman, seconds, List.of());
+			CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
+			RuntimeDriver p = PodmanDriverAccess.create(runner, config, TestLogger.create());
+			RuntimeDriver l = LxcDriverAccess.create(runner, config, TestLogger.create());
+			Path image = podman.imageArchive("localhost/bench/idle:1", Busybox.TICKER.replace("sleep 1", "sleep 3600"), work.resolve("i.tar"));
+			Path bundle = LxcBundles.create(work, work.resolve("i.tar.gz"), "i", Busybox.TICKER.replace("sleep 1", "sleep 3600"), null);
+			List<Object> entries = new ArrayList<>();
+			for (int i = 0; i < n; i++) {
+				boolean pod = i % 2 == 0;
+				String id = (pod ? "idle-pod-" : "idle-lxc-") + i;
+				if (pod) {
+					p.install(new ContainerSpec(id, "1", "--network none"), image);
+				} else {
+					l.install(new ContainerSpec(id, "1", ""), bundle);
+				}
+				Map<String, Object> e = new LinkedHashMap<>();
+				e.put("id", id);
+				e.put("runtime", pod ? "podman" : "lxc");
+				e.put("version", "1");
+				if (pod) {
+					e.put("create_args", "--network none");
+				}
+				e.put("autostart", true);
+				e.put("restart", Map.of("enabled", true, "max_retries", 3L, "retry_delay", 1L, "window", 60L));
+				entries.add(e);
+			}
+			String[] full = run(dist, work, "full", podman, seconds, entries);
+			System.out.printf("%nThe daemon over %d s at monitor_interval 10 (RSS at the end; CPU seconds extrapolated to one hour):%n", seconds);
+			System.out.printf("%-34s %8s %14s %16s %8s%n", "what", "RSS MB", "daemon CPU s/h", "tools' CPU s/h", "threads");
+			System.out.println(empty[0]);
+			System.out.println(full[0].replace("%N%", Integer.toString(n)));
+		} finally {
+			lxc.close();
+			podman.close();
+			Sh.run("rm", "-rf", work.toString());
+		}
+	}
+
+	static String[] run(Path dist, Path work, String name, PodmanSandbox podman, int seconds, List<Object> containers) throws Exception {
+		Path wp = work.resolve("work");
+		Files.createDirectories(wp);
+		Files.write(wp.resolve("cc-containers.conf"), Json.write(Map.of("containers", containers)));
+		Files.deleteIfExists(wp.resolve("state.json"));
+		Path conf = work.resolve(name + ".conf");
+		Files.write(conf, Json.write(Map.of(
+			"service", Map.of("working_path", wp.toString(), "monitor_interval", 10L, "control_socket", work.resolve("c.sock").toString()),
+			"logging", Map.of("level", "WARNING", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
+				"file", Map.of("enabled", true, "path", work.resolve(name + ".log").toString())),
+			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
+		ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/cc-containerd").toString(), "--config-file", conf.toString())
+			.redirectErrorStream(true).redirectOutput(work.resolve(name + ".out").toFile());
+		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + work.resolve(name + "-cache"));
+		Process d = pb.start();
+		try {
+			// Let it start and start its containers, then measure a steady stretch.
+			long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+			while (System.nanoTime() < deadline && !allRunning(wp, containers.size())) {
+				Thread.sleep(200);
+			}
+			Thread.sleep(15_000);
+			long[] before = cpu(d.pid());
+			Thread.sleep(seconds * 1000L);
+			long[] after = cpu(d.pid());
+			double hz = 100.0;
+			double self = (after[0] - before[0]) / hz * 3600.0 / seconds;
+			double kids = (after[1] - before[1]) / hz * 3600.0 / seconds;
+			String rss = Sh.run("ps", "-o", "rss=", "-p", Long.toString(d.pid())).trim();
+			String threads = Sh.run("ps", "-o", "nlwp=", "-p", Long.toString(d.pid())).trim();
+			String label = containers.isEmpty() ? "no container (baseline)" : containers.size() + " idle containers (half each runtime)";
+			return new String[] { String.format("%-34s %8.1f %14.1f %16.1f %8s", label, Long.parseLong(rss) / 1024.0, self, kids, threads) };
+		} finally {
+			d.destroy();
+			d.waitFor();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	static boolean allRunning(Path wp, int n) {
+		try {
+			Map<String, Object> doc = (Map<String, Object>) Json.parse(Files.readAllBytes(wp.resolve("state.json")));
+			List<Object> list = (List<Object>) doc.get("containers");
+			return list.size() == n && list.stream().allMatch(o -> "running".equals(((Map<String, Object>) o).get("status")));
+		} catch (Exception e) {
+			return false;
+		}
+	}
+
+	/** utime+stime and cutime+cstime of a process, in clock ticks. */
+	static long[] cpu(long pid) throws Exception {
+		String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+		String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		return new long[] { Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14]) };
+	}
+}
