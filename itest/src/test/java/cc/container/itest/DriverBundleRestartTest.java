@@ -2,9 +2,17 @@ package cc.container.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cc.container.api.ContainerConfig;
+import cc.container.api.ContainerReport;
 import cc.container.api.ContainerSpec;
+import cc.container.api.ContainerStatus;
+import cc.container.api.ContainersConfiguration;
 import cc.container.api.DaemonConfiguration;
+import cc.container.api.RestartPolicy;
 import cc.container.api.RuntimeDriver;
+import cc.container.api.Supervisor;
+import cc.container.testing.Await;
+import cc.container.testing.Sh;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcBundles;
 import cc.container.testing.LxcSandbox;
@@ -38,6 +46,12 @@ class DriverBundleRestartTest {
 
 	@InjectService(timeout = 5000)
 	DaemonConfiguration daemon;
+
+	@InjectService(timeout = 5000)
+	Supervisor supervisor;
+
+	@InjectService(timeout = 5000)
+	ContainersConfiguration containers;
 
 	@BeforeAll
 	static void sandboxes(@InjectService(timeout = 5000) DaemonConfiguration daemon) throws Exception {
@@ -103,6 +117,44 @@ class DriverBundleRestartTest {
 		} finally {
 			driver("podman").remove("itest-pod");
 			driver("lxc").remove("itest-lxc");
+		}
+	}
+
+	@Test
+	void supervisionPausesWhileADriverBundleIsStoppedAndResumesAfterwards() throws Exception {
+		Path image = podman.imageArchive("localhost/itest/ticker:2", Busybox.TICKER, work.resolve("ticker2.tar"));
+		Path bundle = LxcBundles.create(work, work.resolve("ticker2.tar.gz"), "ticker", Busybox.TICKER, null);
+		driver("podman").install(new ContainerSpec("sup-pod", "1", "--network none"), image);
+		driver("lxc").install(new ContainerSpec("sup-lxc", "1", ""), bundle);
+		RestartPolicy always = new RestartPolicy(true, 0, 0, 60);
+		containers.put(new ContainerConfig("sup-pod", null, "1", "podman", "--network none", true, true, always));
+		containers.put(new ContainerConfig("sup-lxc", null, "1", "lxc", "", true, true, always));
+		try {
+			for (String[] c : new String[][] { { "sup-pod", "cc.container.driver.podman" }, { "sup-lxc", "cc.container.driver.lxc" } }) {
+				String id = c[0];
+				long pid = supervisor.manage(id, true).pid();
+				assertThat(pid).isPositive();
+				Bundle b = bundle(c[1]);
+				b.stop();
+				Await.until(id + " unknown while its driver is away", WAIT,
+					() -> supervisor.container(id).map(r -> r.status() == ContainerStatus.UNKNOWN).orElse(false));
+				assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+				b.start();
+				Await.until(id + " supervised again", WAIT,
+					() -> supervisor.container(id).map(r -> r.status() == ContainerStatus.RUNNING).orElse(false));
+				ContainerReport back = supervisor.container(id).orElseThrow();
+				assertThat(back.pid()).as("not restarted").isEqualTo(pid);
+				assertThat(back.restarts().total()).isZero();
+				Sh.run("kill", "-9", Long.toString(pid));
+				Await.until(id + " restarted after a crash that follows the driver's return", WAIT,
+					() -> supervisor.container(id).map(r -> r.status() == ContainerStatus.RUNNING && r.restarts().total() == 1).orElse(false));
+			}
+		} finally {
+			for (String id : new String[] { "sup-pod", "sup-lxc" }) {
+				supervisor.release(id);
+				containers.remove(id);
+				driver(id.startsWith("sup-pod") ? "podman" : "lxc").remove(id);
+			}
 		}
 	}
 }
