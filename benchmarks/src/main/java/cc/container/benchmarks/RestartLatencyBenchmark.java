@@ -1,16 +1,14 @@
 package cc.container.benchmarks;
 
-import cc.container.api.ConfigException;
 import cc.container.api.ContainerConfig;
 import cc.container.api.ContainerReport;
 import cc.container.api.ContainerSpec;
 import cc.container.api.ContainerStatus;
-import cc.container.api.ContainersConfiguration;
 import cc.container.api.DaemonConfig;
 import cc.container.api.RestartPolicy;
 import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
-import cc.container.config.internal.ContainersStore;
+import cc.container.config.internal.StoreConfiguration;
 import cc.container.driver.lxc.internal.LxcDriverAccess;
 import cc.container.driver.podman.internal.PodmanDriverAccess;
 import cc.container.exec.internal.CommandRunnerImpl;
@@ -58,8 +56,7 @@ public final class RestartLatencyBenchmark {
 			CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
 			RuntimeDriver p = PodmanDriverAccess.create(runner, config, TestLogger.create());
 			RuntimeDriver l = LxcDriverAccess.create(runner, config, TestLogger.create());
-			ContainersStore store = new ContainersStore(config.service().containersFile());
-			store.load();
+			StoreConfiguration store = new StoreConfiguration(config.service().containersFile());
 			RestartPolicy always = new RestartPolicy(true, 0, 0, 60);
 			p.install(new ContainerSpec("lat-pod", "1", "--network none"),
 				podman.imageArchive("localhost/bench/ticker:1", Busybox.TICKER, work.resolve("t.tar")));
@@ -67,7 +64,7 @@ public final class RestartLatencyBenchmark {
 			store.put(new ContainerConfig("lat-pod", null, "1", "podman", "--network none", false, true, always));
 			store.put(new ContainerConfig("lat-lxc", null, "1", "lxc", "", false, true, always));
 			Files.writeString(work.resolve("boot_id"), "bench\n");
-			supervisor = SupervisorAccess.create(TestConfig.service(config), containers(store), TestLogger.create(), work.resolve("boot_id"), p, l);
+			supervisor = SupervisorAccess.create(TestConfig.service(config), store, TestLogger.create(), work.resolve("boot_id"), p, l);
 			supervisor.start("lat-pod");
 			supervisor.start("lat-lxc");
 			rows.add(row("podman", "cc-container-mng (retry_delay 0)", measure(supervisor, "lat-pod", tries)));
@@ -163,40 +160,5 @@ public final class RestartLatencyBenchmark {
 		}
 		Arrays.sort(ms);
 		return ms;
-	}
-
-	static ContainersConfiguration containers(ContainersStore store) {
-		return new ContainersConfiguration() {
-			@Override
-			public Path file() {
-				return store.file();
-			}
-
-			@Override
-			public List<ContainerConfig> containers() {
-				return store.containers();
-			}
-
-			@Override
-			public Optional<ContainerConfig> container(String id) {
-				return store.container(id);
-			}
-
-			@Override
-			public void put(ContainerConfig c) throws ConfigException {
-				store.put(c);
-			}
-
-			@Override
-			public boolean remove(String id) throws ConfigException {
-				return store.remove(id);
-			}
-
-			@Override
-			public List<ContainerConfig> reload() throws ConfigException {
-				store.load();
-				return store.containers();
-			}
-		};
 	}
 }

@@ -56,7 +56,7 @@ class DriverBundleRestartTest {
 	@BeforeAll
 	static void sandboxes(@InjectService(timeout = 5000) DaemonConfiguration daemon) throws Exception {
 		BundleContext ctx = FrameworkUtil.getBundle(DriverBundleRestartTest.class).getBundleContext();
-		podman = new PodmanSandbox(Path.of(ctx.getProperty("cc.itest.podman")), Path.of("/tmp/cc-itest-runroot"));
+		podman = new PodmanSandbox(Path.of(ctx.getProperty("cc.itest.podman")), Path.of(ctx.getProperty("cc.itest.podman.runroot")));
 		lxc = new LxcSandbox(daemon.config().service().lxcPath());
 		work = Files.createDirectories(daemon.config().service().workingPath().resolve("fixtures"));
 	}

@@ -2,7 +2,6 @@ package cc.container.supervisor.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cc.container.api.ConfigException;
 import cc.container.api.ContainerConfig;
 import cc.container.api.ContainerReport;
 import cc.container.api.ContainerSpec;
@@ -12,7 +11,7 @@ import cc.container.api.DaemonConfig;
 import cc.container.api.DesiredState;
 import cc.container.api.RestartPolicy;
 import cc.container.api.RuntimeDriver;
-import cc.container.config.internal.ContainersStore;
+import cc.container.config.internal.StoreConfiguration;
 import cc.container.driver.lxc.internal.LxcDriverAccess;
 import cc.container.driver.podman.internal.PodmanDriverAccess;
 import cc.container.exec.internal.CommandRunnerImpl;
@@ -31,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +57,7 @@ class SupervisorRuntimeTest {
 
 	Path work;
 	DaemonConfig config;
-	ContainersStore store;
+	StoreConfiguration store;
 	final List<String> log = new CopyOnWriteArrayList<>();
 	final List<SupervisorImpl> supervisors = new ArrayList<>();
 	final List<String> exits = new CopyOnWriteArrayList<>();
@@ -86,8 +84,7 @@ class SupervisorRuntimeTest {
 		work = Files.createDirectories(shared.resolve("work-" + System.nanoTime()));
 		config = TestConfig.daemon(work, podman, Duration.ofSeconds(30));
 		lxc = new LxcSandbox(config.service().lxcPath());
-		store = new ContainersStore(config.service().containersFile());
-		store.load();
+		store = new StoreConfiguration(config.service().containersFile());
 		podmanDriver = PodmanDriverAccess.create(new CommandRunnerImpl(work.resolve("exec"), s -> { }), config, TestLogger.create());
 		lxcDriver = LxcDriverAccess.create(new CommandRunnerImpl(work.resolve("exec"), s -> { }), config, TestLogger.create());
 		Path boot = work.resolve("boot_id");
@@ -113,38 +110,7 @@ class SupervisorRuntimeTest {
 	}
 
 	ContainersConfiguration containers() {
-		return new ContainersConfiguration() {
-			@Override
-			public Path file() {
-				return store.file();
-			}
-
-			@Override
-			public List<ContainerConfig> containers() {
-				return store.containers();
-			}
-
-			@Override
-			public Optional<ContainerConfig> container(String id) {
-				return store.container(id);
-			}
-
-			@Override
-			public void put(ContainerConfig c) throws ConfigException {
-				store.put(c);
-			}
-
-			@Override
-			public boolean remove(String id) throws ConfigException {
-				return store.remove(id);
-			}
-
-			@Override
-			public List<ContainerConfig> reload() throws ConfigException {
-				store.load();
-				return store.containers();
-			}
-		};
+		return store;
 	}
 
 	SupervisorImpl supervisor(String mode) {

@@ -194,7 +194,7 @@ public final class PodmanDriver implements RuntimeDriver {
 		CommandResult load = tools.run(argv("load", "-i", payload.toString()), env(), config.get().service().podmanLoadTimeout());
 		if (!load.ok()) {
 			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_ARTIFACT,
-				"Podman cannot load the image of " + spec.id() + ": " + load.reason());
+				"Podman cannot load the image of " + spec.id() + ": " + load.reason().replace(payload.toString(), "the image archive"));
 		}
 		List<String> loaded = loadedImages(load.stdout() + "\n" + load.stderr());
 		if (loaded.isEmpty()) {

@@ -1,0 +1,50 @@
+package cc.container.config.internal;
+
+import cc.container.api.ConfigException;
+import cc.container.api.ContainerConfig;
+import cc.container.api.ContainersConfiguration;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The containers configuration of one file, without a framework: for tests, benchmarks and tools of the project. */
+public final class StoreConfiguration implements ContainersConfiguration {
+	private final ContainersStore store;
+
+	/** Reads {@code file} (a missing file means no containers). */
+	public StoreConfiguration(Path file) throws ConfigException {
+		this.store = new ContainersStore(file);
+		store.load();
+	}
+
+	@Override
+	public Path file() {
+		return store.file();
+	}
+
+	@Override
+	public List<ContainerConfig> containers() {
+		return store.containers();
+	}
+
+	@Override
+	public Optional<ContainerConfig> container(String id) {
+		return store.container(id);
+	}
+
+	@Override
+	public void put(ContainerConfig container) throws ConfigException {
+		store.put(container);
+	}
+
+	@Override
+	public boolean remove(String id) throws ConfigException {
+		return store.remove(id);
+	}
+
+	@Override
+	public List<ContainerConfig> reload() throws ConfigException {
+		store.load();
+		return store.containers();
+	}
+}

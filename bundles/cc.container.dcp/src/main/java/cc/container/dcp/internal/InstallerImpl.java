@@ -1,0 +1,472 @@
+package cc.container.dcp.internal;
+
+import cc.container.api.ConfigException;
+import cc.container.api.ContainerConfig;
+import cc.container.api.ContainerReport;
+import cc.container.api.ContainerSpec;
+import cc.container.api.ContainerState;
+import cc.container.api.ContainerStatus;
+import cc.container.api.ContainersConfiguration;
+import cc.container.api.DaemonConfiguration;
+import cc.container.api.DriverException;
+import cc.container.api.InstallException;
+import cc.container.api.Installer;
+import cc.container.api.RuntimeDriver;
+import cc.container.api.Supervisor;
+import cc.container.api.SupervisorException;
+import cc.container.util.AtomicFiles;
+import cc.container.util.Threads;
+import cc.container.util.dcp.DcpException;
+import cc.container.util.dcp.Manifest;
+import cc.container.util.dcp.PackageReader;
+import cc.container.util.json.Json;
+import java.io.IOException;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The DCP installer. Everything happens under {@code <working_path>/staging/}: a package is verified there in one
+ * streaming pass (only its payload is written), and only a fully verified payload is handed to its runtime.
+ *
+ * <p>All or nothing: before the runtime is touched, a journal ({@code staging/<id>.journal}) records what is being
+ * done; the containers configuration entry is the commit point. When the daemon starts with a journal left behind by a
+ * crash, the installation is completed if its entry was written, and otherwise undone (the runtime's container is
+ * removed); an interrupted update puts the previous version back. Operations run one at a time on the installer's own
+ * thread.
+ */
+@Component(service = Installer.class, immediate = true)
+public final class InstallerImpl implements Installer {
+	/** How long an updated container must keep running before the update counts as good. */
+	static final Duration SETTLE = Duration.ofSeconds(5);
+	/** Space kept free on the working path's file system. */
+	static final long RESERVE = 16L << 20;
+
+	private final DaemonConfiguration daemon;
+	private final ContainersConfiguration containers;
+	private final Supervisor supervisor;
+	private final Logger log;
+	private final Map<String, RuntimeDriver> drivers = new ConcurrentHashMap<>();
+	private final ExecutorService worker = Executors.newSingleThreadExecutor(Threads.named("cc-installer"));
+	private final Duration settle;
+	private final long reserve;
+
+	/** The installer component; cleans the staging folder and finishes what a crash interrupted. */
+	@Activate
+	public InstallerImpl(@Reference DaemonConfiguration daemon, @Reference ContainersConfiguration containers, @Reference Supervisor supervisor,
+		@Reference(service = LoggerFactory.class) Logger log) {
+		this(daemon, containers, supervisor, log, SETTLE, RESERVE);
+	}
+
+	InstallerImpl(DaemonConfiguration daemon, ContainersConfiguration containers, Supervisor supervisor, Logger log, Duration settle, long reserve) {
+		this.reserve = reserve;
+		this.daemon = daemon;
+		this.containers = containers;
+		this.supervisor = supervisor;
+		this.log = log;
+		this.settle = settle;
+		worker.execute(this::cleanStaging);
+	}
+
+	@Deactivate
+	public void close() {
+		worker.shutdownNow();
+	}
+
+	/** A runtime driver appeared: journals of its runtime can be recovered now. */
+	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+	public void bindDriver(RuntimeDriver driver, Map<String, Object> props) {
+		String runtime = String.valueOf(props.get(RuntimeDriver.RUNTIME));
+		drivers.put(runtime, driver);
+		worker.execute(() -> recover(runtime));
+	}
+
+	/** A runtime driver went away. */
+	public void unbindDriver(RuntimeDriver driver, Map<String, Object> props) {
+		drivers.remove(String.valueOf(props.get(RuntimeDriver.RUNTIME)), driver);
+	}
+
+	Path staging() {
+		return daemon.config().service().workingPath().resolve("staging");
+	}
+
+	private <T> T run(Callable<T> task) throws InstallException {
+		Future<T> f = worker.submit(task);
+		try {
+			return f.get();
+		} catch (ExecutionException e) {
+			if (e.getCause() instanceof InstallException) {
+				throw (InstallException) e.getCause();
+			}
+			throw new InstallException(InstallException.Kind.FAILED, String.valueOf(e.getCause()), e.getCause());
+		} catch (InterruptedException e) {
+			f.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new InstallException(InstallException.Kind.FAILED, "interrupted", e);
+		}
+	}
+
+	private RuntimeDriver driver(String runtime) throws InstallException {
+		RuntimeDriver d = drivers.get(runtime);
+		if (d == null) {
+			throw new InstallException(InstallException.Kind.UNAVAILABLE, "the " + runtime + " driver is not available (being upgraded?); try again shortly", null);
+		}
+		return d;
+	}
+
+	// ---------------------------------------------------------------- verification
+
+	/** Verifies a package into a fresh staging folder; deletes the folder when the package is refused. */
+	private PackageReader.Verified verify(Path dcp, Path dir, Consumer<String> progress) throws InstallException {
+		try {
+			Files.createDirectories(dir);
+			long free = Files.getFileStore(dir).getUsableSpace() - reserve;
+			return PackageReader.verify(dcp, dir, Math.max(0, free), progress);
+		} catch (DcpException e) {
+			deleteTree(dir);
+			throw new InstallException(InstallException.Kind.BAD_PACKAGE, dcp.getFileName() + ": " + e.getMessage(), e);
+		} catch (IOException e) {
+			deleteTree(dir);
+			throw new InstallException(InstallException.Kind.BAD_PACKAGE, dcp.getFileName() + " cannot be read: " + e.getMessage(), e);
+		}
+	}
+
+	private Path newStagingDir() {
+		return staging().resolve("pkg-" + Long.toHexString(System.nanoTime()));
+	}
+
+	// ---------------------------------------------------------------- install
+
+	@Override
+	public ContainerReport install(Path dcp, boolean start, Consumer<String> progress) throws InstallException {
+		return run(() -> doInstall(dcp, start, progress));
+	}
+
+	private ContainerReport doInstall(Path dcp, boolean start, Consumer<String> progress) throws InstallException {
+		Path dir = newStagingDir();
+		PackageReader.Verified v = verify(dcp, dir, progress);
+		Manifest m = v.manifest();
+		String id = m.packageId();
+		try {
+			if (containers.container(id).isPresent()) {
+				throw new InstallException(InstallException.Kind.CONFLICT, id + " is already installed; use update to replace it", null);
+			}
+			RuntimeDriver d = driver(m.runtime());
+			if (states(d).containsKey(id)) {
+				throw new InstallException(InstallException.Kind.CONFLICT, "the " + m.runtime() + " runtime already has a container named " + id
+					+ " that the manager does not manage; remove it first", null);
+			}
+			journal(id, Map.of("op", "install", "id", id, "runtime", m.runtime()));
+			progress.accept("loading");
+			try {
+				d.install(ContainerSpec.of(m.registration()), v.payload());
+			} catch (DriverException e) {
+				dropJournal(id);
+				throw new InstallException(e.kind() == DriverException.Kind.BAD_ARTIFACT ? InstallException.Kind.BAD_PACKAGE
+					: InstallException.Kind.FAILED, dcp.getFileName() + ": " + e.getMessage(), e);
+			}
+			try {
+				containers.put(m.registration());
+			} catch (ConfigException e) {
+				undoRuntime(d, id);
+				dropJournal(id);
+				throw new InstallException(InstallException.Kind.FAILED, e.getMessage(), e);
+			}
+			dropJournal(id);
+			boolean run = start && m.autostart();
+			if (run) {
+				progress.accept("starting");
+			}
+			log.info("Container {} {} installed from {}.", id, m.version(), dcp.getFileName());
+			try {
+				return supervisor.manage(id, run);
+			} catch (SupervisorException e) {
+				throw new InstallException(InstallException.Kind.FAILED, id + " is installed but did not start: " + e.getMessage(), e);
+			}
+		} finally {
+			deleteTree(dir);
+		}
+	}
+
+	private Map<String, ContainerState> states(RuntimeDriver d) throws InstallException {
+		try {
+			return d.states();
+		} catch (DriverException e) {
+			throw new InstallException(InstallException.Kind.FAILED, e.getMessage(), e);
+		}
+	}
+
+	private void undoRuntime(RuntimeDriver d, String id) {
+		try {
+			d.remove(id);
+		} catch (DriverException e) {
+			log.error("Undoing the installation of {} failed: {}", id, e.getMessage());
+		}
+	}
+
+	// ---------------------------------------------------------------- update
+
+	@Override
+	public ContainerReport update(Path dcp, boolean force, Consumer<String> progress) throws InstallException {
+		return run(() -> doUpdate(dcp, force, progress));
+	}
+
+	static String oldName(String id) {
+		return (id.length() > 60 ? id.substring(0, 60) : id) + ".old";
+	}
+
+	private ContainerReport doUpdate(Path dcp, boolean force, Consumer<String> progress) throws InstallException, InterruptedException {
+		Path dir = newStagingDir();
+		PackageReader.Verified v = verify(dcp, dir, progress);
+		Manifest m = v.manifest();
+		String id = m.packageId();
+		try {
+			ContainerConfig old = containers.container(id).orElseThrow(() -> new InstallException(InstallException.Kind.NOT_FOUND,
+				id + " is not installed; use install", null));
+			if (!old.runtime().equals(m.runtime())) {
+				throw new InstallException(InstallException.Kind.CONFLICT, id + " runs on " + old.runtime() + "; a " + m.runtime()
+					+ " package cannot update it (remove it, then install)", null);
+			}
+			if (!force && Versions.compare(m.version(), old.version()) <= 0) {
+				throw new InstallException(InstallException.Kind.CONFLICT, "version " + m.version() + " of " + id
+					+ " is not newer than the installed " + old.version() + " (use --force to install it anyway)", null);
+			}
+			RuntimeDriver d = driver(m.runtime());
+			String oldName = oldName(id);
+			if (states(d).containsKey(oldName)) {
+				throw new InstallException(InstallException.Kind.CONFLICT, "a previous update of " + id + " left " + oldName
+					+ " behind; remove it first", null);
+			}
+			boolean wasRunning = supervisor.container(id).map(r -> r.status() == ContainerStatus.RUNNING).orElse(false);
+			ContainerConfig next = new ContainerConfig(id, old.friendlyName(), m.version(), m.runtime(), m.createArgs(), old.autostart(),
+				old.monitor(), old.restart());
+			Map<String, Object> j = new LinkedHashMap<>();
+			j.put("op", "update");
+			j.put("id", id);
+			j.put("runtime", m.runtime());
+			j.put("old_version", old.version());
+			j.put("was_running", wasRunning);
+			journal(id, j);
+			progress.accept("stopping " + old.version());
+			supervisor.release(id);
+			try {
+				d.stop(id, Duration.ofSeconds(10));
+				d.rename(id, oldName);
+			} catch (DriverException e) {
+				restoreOld(d, id, oldName, old, wasRunning);
+				throw new InstallException(InstallException.Kind.FAILED, "updating " + id + " failed before anything changed: " + e.getMessage(), e);
+			}
+			progress.accept("loading");
+			String failure;
+			try {
+				d.install(ContainerSpec.of(next), v.payload());
+				containers.put(next);
+				progress.accept("starting");
+				supervisor.manage(id, true);
+				failure = settled(id);
+			} catch (DriverException | ConfigException | SupervisorException e) {
+				failure = e.getMessage();
+			}
+			if (failure == null) {
+				try {
+					d.remove(oldName);
+				} catch (DriverException e) {
+					log.warn("The previous version of {} could not be removed ({}); remove {} by hand.", id, e.getMessage(), oldName);
+				}
+				dropJournal(id);
+				log.info("Container {} updated from {} to {}.", id, old.version(), m.version());
+				return supervisor.container(id).orElseThrow();
+			}
+			log.error("The update of {} to {} failed ({}); the manager puts {} back.", id, m.version(), failure, old.version());
+			supervisor.release(id);
+			undoRuntime(d, id);
+			restoreOld(d, id, oldName, old, wasRunning);
+			throw new InstallException(InstallException.Kind.ROLLED_BACK, "version " + m.version() + " of " + id + " failed (" + failure
+				+ "); version " + old.version() + " was put back" + (wasRunning ? " and runs again" : ""), null);
+		} finally {
+			deleteTree(dir);
+		}
+	}
+
+	/** Waits the settle time: {@code null} when the container kept running, else why not. */
+	private String settled(String id) throws InterruptedException {
+		long deadline = System.nanoTime() + settle.toNanos();
+		while (System.nanoTime() < deadline) {
+			ContainerReport r = supervisor.container(id).orElse(null);
+			if (r == null) {
+				return "it vanished";
+			}
+			if (r.status() != ContainerStatus.RUNNING && r.status() != ContainerStatus.STARTING) {
+				return "it stopped within " + settle.toSeconds() + " s of its start" + (r.exitCode() == null ? "" : " with exit status " + r.exitCode());
+			}
+			Thread.sleep(100);
+		}
+		return null;
+	}
+
+	private void restoreOld(RuntimeDriver d, String id, String oldName, ContainerConfig old, boolean wasRunning) {
+		try {
+			if (states(d).containsKey(oldName)) {
+				d.rename(oldName, id);
+			}
+			containers.put(old);
+			supervisor.manage(id, wasRunning);
+			dropJournal(id);
+		} catch (Exception e) {
+			log.error("Putting the previous version of {} back failed: {}", id, e.getMessage());
+		}
+	}
+
+	// ---------------------------------------------------------------- remove
+
+	@Override
+	public void remove(String id) throws InstallException {
+		run(() -> {
+			ContainerConfig c = containers.container(id).orElseThrow(() -> new InstallException(InstallException.Kind.NOT_FOUND,
+				"no installed container has the id \"" + id + "\"", null));
+			RuntimeDriver d = driver(c.runtime());
+			supervisor.release(id);
+			try {
+				d.remove(id);
+			} catch (DriverException e) {
+				if (e.kind() != DriverException.Kind.NOT_FOUND) {
+					supervisor.manage(id, false);
+					throw new InstallException(InstallException.Kind.FAILED, "removing " + id + " failed: " + e.getMessage(), e);
+				}
+			}
+			try {
+				containers.remove(id);
+			} catch (ConfigException e) {
+				throw new InstallException(InstallException.Kind.FAILED, e.getMessage(), e);
+			}
+			supervisor.release(id);
+			log.info("Container {} removed.", id);
+			return null;
+		});
+	}
+
+	// ---------------------------------------------------------------- journal and recovery
+
+	private Path journalFile(String id) {
+		return staging().resolve(id + ".journal");
+	}
+
+	private void journal(String id, Map<String, Object> content) throws InstallException {
+		try {
+			AtomicFiles.write(journalFile(id), Json.write(content));
+		} catch (IOException e) {
+			throw new InstallException(InstallException.Kind.FAILED, "cannot write " + journalFile(id) + ": " + e.getMessage(), e);
+		}
+	}
+
+	private void dropJournal(String id) {
+		try {
+			Files.deleteIfExists(journalFile(id));
+		} catch (IOException e) {
+			log.warn("{} cannot be deleted: {}", journalFile(id), e.getMessage());
+		}
+	}
+
+	/** Deletes what an interrupted verification left in the staging folder (journals stay for recovery). */
+	private void cleanStaging() {
+		Path s = staging();
+		if (!Files.isDirectory(s)) {
+			return;
+		}
+		try (Stream<Path> list = Files.list(s)) {
+			list.filter(p -> !p.getFileName().toString().endsWith(".journal")).forEach(InstallerImpl::deleteTree);
+		} catch (IOException e) {
+			log.warn("The staging folder {} cannot be cleaned: {}", s, e.getMessage());
+		}
+	}
+
+	/** Finishes or undoes what a crash interrupted, for the journals of {@code runtime}. */
+	@SuppressWarnings("unchecked")
+	void recover(String runtime) {
+		Path s = staging();
+		if (!Files.isDirectory(s)) {
+			return;
+		}
+		try (Stream<Path> list = Files.list(s)) {
+			for (Path j : list.filter(p -> p.getFileName().toString().endsWith(".journal")).toList()) {
+				Map<String, Object> m;
+				try {
+					m = (Map<String, Object>) Json.parse(Files.readAllBytes(j));
+				} catch (Json.SyntaxException | RuntimeException e) {
+					Files.deleteIfExists(j);
+					continue;
+				}
+				if (!runtime.equals(m.get("runtime"))) {
+					continue;
+				}
+				String id = String.valueOf(m.get("id"));
+				RuntimeDriver d = drivers.get(runtime);
+				if (d == null) {
+					return;
+				}
+				if ("install".equals(m.get("op"))) {
+					if (containers.container(id).isPresent()) {
+						log.info("The installation of {} was interrupted after it was registered: it is complete.", id);
+					} else {
+						log.warn("The installation of {} was interrupted: what it left in {} is removed.", id, runtime);
+						if (states(d).containsKey(id)) {
+							undoRuntime(d, id);
+						}
+					}
+				} else if ("update".equals(m.get("op"))) {
+					String oldName = oldName(id);
+					if (states(d).containsKey(oldName)) {
+						log.warn("The update of {} was interrupted: the previous version is put back.", id);
+						if (states(d).containsKey(id)) {
+							undoRuntime(d, id);
+						}
+						d.rename(oldName, id);
+						ContainerConfig c = containers.container(id).orElse(null);
+						if (c != null && m.get("old_version") != null) {
+							containers.put(new ContainerConfig(id, c.friendlyName(), String.valueOf(m.get("old_version")), c.runtime(), c.createArgs(),
+								c.autostart(), c.monitor(), c.restart()));
+						}
+						supervisor.manage(id, Boolean.TRUE.equals(m.get("was_running")));
+					}
+				}
+				Files.deleteIfExists(j);
+			}
+		} catch (Exception e) {
+			log.error("Recovering an interrupted installation failed: {}", e.getMessage());
+		}
+	}
+
+	static void deleteTree(Path p) {
+		if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+			return;
+		}
+		try (Stream<Path> s = Files.walk(p)) {
+			s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+		} catch (IOException e) {
+			// best effort; the next start cleans the staging folder again
+		}
+	}
+
+}
