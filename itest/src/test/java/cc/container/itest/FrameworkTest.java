@@ -73,7 +73,8 @@ class FrameworkTest {
 			"cc.container.config.internal.ContainersConfigurationImpl",
 			"cc.container.logging.internal.LogRouter", "cc.container.exec.internal.CommandRunnerImpl",
 			"cc.container.driver.podman.internal.PodmanDriver", "cc.container.driver.lxc.internal.LxcDriver",
-			"cc.container.supervisor.internal.SupervisorImpl", "cc.container.dcp.internal.InstallerImpl");
+			"cc.container.supervisor.internal.SupervisorImpl", "cc.container.dcp.internal.InstallerImpl",
+			"cc.container.shell.internal.ShellCommands", "cc.container.control.internal.ControlEndpoint");
 		for (ComponentDescriptionDTO d : ours) {
 			assertThat(scr.getComponentConfigurationDTOs(d)).as(d.name).isNotEmpty().allSatisfy(
 				c -> assertThat(c.state).as(d.name).isIn(ComponentConfigurationDTO.ACTIVE, ComponentConfigurationDTO.SATISFIED));

@@ -1,29 +1,41 @@
 package cc.container.ctl;
 
-import cc.container.util.dcp.DcpException;
-import cc.container.util.dcp.PackageBuilder;
-import cc.container.util.dcp.PackageReader;
+import cc.container.api.ContainerCommands;
+import cc.container.control.internal.Frames;
+import cc.container.shell.internal.Cli;
+import cc.container.shell.internal.Dcp;
+import cc.container.util.json.Json;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
- * {@code containerctl}. The package tools {@code dcp build} and {@code dcp inspect} run here, without a daemon; the
- * commands that drive the daemon go through its control socket.
+ * {@code containerctl}: sends its command to the daemon's control socket and copies what comes back, returning the
+ * command's exit status (3 when the daemon cannot be reached, 5 when the user may not use it). The package tools
+ * {@code dcp build} and {@code dcp inspect} run here, without a daemon. The socket is found from {@code --socket PATH},
+ * else from the daemon configuration named by {@code --config-file PATH} (default /etc/cc-container-mng.conf), else
+ * at /run/cc-containerd/control.sock.
  */
 public final class Main {
 	static final int OK = 0;
 	static final int FAILED = 1;
 	static final int USAGE = 2;
 	static final int NO_DAEMON = 3;
-
-	static final String DCP_USAGE = "usage: containerctl dcp build --manifest M --payload P [--output-dir D]\n"
-		+ "       containerctl dcp inspect <file.dcp>";
+	static final int NOT_PERMITTED = 5;
+	static final Path DEFAULT_CONFIG = Path.of("/etc/cc-container-mng.conf");
+	static final Path DEFAULT_SOCKET = Path.of("/run/cc-containerd/control.sock");
 
 	private Main() {
 	}
@@ -33,115 +45,140 @@ public final class Main {
 		System.exit(run(Arrays.asList(args), System.out, System.err));
 	}
 
-	static int run(List<String> args, PrintStream out, PrintStream err) {
-		if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-			out.println("usage: containerctl <command> [args]   (containerctl <command> --help for each)");
-			out.println("commands without a daemon: dcp build, dcp inspect");
-			return args.isEmpty() ? USAGE : OK;
-		}
-		if (args.get(0).equals("dcp")) {
-			return dcp(args.subList(1, args.size()), out, err);
-		}
-		err.println("containerctl: the daemon cannot be reached for \"" + args.get(0)
-			+ "\": this version of containerctl only runs the package tools (dcp build, dcp inspect)");
-		return NO_DAEMON;
-	}
-
-	static int dcp(List<String> args, PrintStream out, PrintStream err) {
-		if (args.isEmpty() || args.contains("--help")) {
-			(args.isEmpty() ? err : out).println(DCP_USAGE);
-			return args.isEmpty() ? USAGE : OK;
-		}
-		switch (args.get(0)) {
-			case "build":
-				return build(args.subList(1, args.size()), out, err);
-			case "inspect":
-				return inspect(args.subList(1, args.size()), out, err);
-			default:
-				err.println("containerctl: unknown dcp command \"" + args.get(0) + "\"");
-				err.println(DCP_USAGE);
-				return USAGE;
-		}
-	}
-
-	static int build(List<String> args, PrintStream out, PrintStream err) {
-		Path manifest = null;
-		Path payload = null;
-		Path output = Path.of(".");
-		for (int i = 0; i < args.size(); i++) {
-			String a = args.get(i);
-			if ((a.equals("--manifest") || a.equals("--payload") || a.equals("--output-dir")) && i + 1 < args.size()) {
-				Path p = Path.of(args.get(++i));
-				if (a.equals("--manifest")) {
-					manifest = p;
-				} else if (a.equals("--payload")) {
-					payload = p;
+	static int run(List<String> argv, PrintStream out, PrintStream err) {
+		List<String> args = new ArrayList<>();
+		Path socket = null;
+		Path config = DEFAULT_CONFIG;
+		for (int i = 0; i < argv.size(); i++) {
+			String a = argv.get(i);
+			if ((a.equals("--socket") || a.equals("--config-file")) && args.isEmpty()) {
+				if (i + 1 >= argv.size()) {
+					err.println("containerctl: " + a + " needs a path");
+					return USAGE;
+				}
+				Path p = Path.of(argv.get(++i));
+				if (a.equals("--socket")) {
+					socket = p;
 				} else {
-					output = p;
+					config = p;
 				}
 			} else {
-				err.println("containerctl: dcp build: unexpected argument \"" + a + "\"");
-				err.println(DCP_USAGE);
-				return USAGE;
+				args.add(a);
 			}
 		}
-		if (manifest == null || payload == null) {
-			err.println("containerctl: dcp build needs --manifest and --payload");
-			err.println(DCP_USAGE);
+		if (args.isEmpty()) {
+			err.println("containerctl: a command is needed (containerctl --help lists the commands)");
 			return USAGE;
 		}
-		for (Path p : new Path[] { manifest, payload }) {
-			if (!Files.isRegularFile(p)) {
-				err.println("containerctl: dcp build: " + p + " is not a readable file");
-				return FAILED;
-			}
-		}
-		try {
-			Path pkg = PackageBuilder.build(manifest, payload, output);
-			out.println(pkg);
+		if (args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
+			out.println("usage: containerctl [--socket PATH | --config-file PATH] <command> [args]");
+			out.println(Cli.USAGE_TEXT);
 			return OK;
-		} catch (DcpException e) {
-			err.println("containerctl: dcp build: " + e.getMessage());
-			return FAILED;
+		}
+		if (args.get(0).equals("dcp")) {
+			return Dcp.run(args.subList(1, args.size()), local(out, err));
+		}
+		if ((args.get(0).equals("install") || args.get(0).equals("update")) && args.size() > 1 && !args.get(1).startsWith("-")) {
+			// The daemon reads the package: give it the path from here.
+			args.set(1, Path.of(args.get(1)).toAbsolutePath().normalize().toString());
+		}
+		if (socket == null) {
+			socket = socketOf(config);
+		}
+		return remote(socket, args, out, err);
+	}
+
+	/** The control socket named by a daemon configuration, or the default. */
+	@SuppressWarnings("unchecked")
+	static Path socketOf(Path config) {
+		try {
+			Object tree = Json.parse(Files.readAllBytes(config));
+			Object s = ((Map<String, Object>) ((Map<String, Object>) tree).get("service")).get("control_socket");
+			if (s instanceof String) {
+				Path p = Path.of((String) s);
+				return p.isAbsolute() ? p : config.toAbsolutePath().getParent().resolve(p).normalize();
+			}
+		} catch (Exception e) {
+			// no readable configuration: the default path
+		}
+		return DEFAULT_SOCKET;
+	}
+
+	static int remote(Path socket, List<String> args, PrintStream out, PrintStream err) {
+		SocketChannel ch;
+		try {
+			ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+			ch.connect(UnixDomainSocketAddress.of(socket));
 		} catch (IOException e) {
-			err.println("containerctl: dcp build failed: " + e.getMessage());
+			String why = String.valueOf(e.getMessage());
+			if (why.contains("Permission denied")) {
+				err.println("containerctl: not permitted to use " + socket + ": only root (or the daemon's control group) may");
+				return NOT_PERMITTED;
+			}
+			err.println("containerctl: the daemon cannot be reached at " + socket + " (is cc-containerd running?)");
+			return NO_DAEMON;
+		}
+		try (ch) {
+			DataOutputStream o = new DataOutputStream(Channels.newOutputStream(ch));
+			DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+			Map<String, Object> q = new LinkedHashMap<>();
+			q.put("args", new ArrayList<Object>(args));
+			q.put("tty", System.console() != null);
+			byte[] request = Json.writeCompact(q).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			Frames.write(o, Frames.REQUEST, request, 0, request.length);
+			while (true) {
+				Frames.Frame f = Frames.read(in);
+				switch (f.type()) {
+					case Frames.OUT -> {
+						out.write(f.data(), 0, f.data().length);
+						out.flush();
+					}
+					case Frames.ERR -> {
+						String text = f.text();
+						err.print(text.startsWith("containerctl: ") ? text : "containerctl: " + text);
+						err.flush();
+					}
+					case Frames.EXIT -> {
+						return f.status();
+					}
+					default -> {
+						// keep-alive
+					}
+				}
+			}
+		} catch (IOException e) {
+			err.println("containerctl: the daemon closed the connection before the command ended (" + e.getMessage() + ")");
 			return FAILED;
 		}
 	}
 
-	static int inspect(List<String> args, PrintStream out, PrintStream err) {
-		if (args.size() != 1) {
-			err.println("containerctl: dcp inspect needs one package file");
-			err.println(DCP_USAGE);
-			return USAGE;
-		}
-		Path file = Path.of(args.get(0));
-		if (!Files.isRegularFile(file)) {
-			err.println("containerctl: dcp inspect: " + file + " is not a readable file");
-			return FAILED;
-		}
-		Path tmp = null;
-		try {
-			tmp = Files.createTempDirectory("containerctl-inspect-");
-			PackageReader.Verified v = PackageReader.verify(file, tmp, Files.getFileStore(tmp).getUsableSpace(), s -> { });
-			out.print(v.manifest().json());
-			out.println(file.getFileName() + ": valid " + v.manifest().runtime() + " package " + v.manifest().packageId() + " "
-				+ v.manifest().version() + " (payload/" + v.payloadName() + ", " + v.manifest().sizeBytes() + " bytes, " + v.manifest().digest() + ")");
-			return OK;
-		} catch (DcpException e) {
-			err.println("containerctl: " + file.getFileName() + ": " + e.getMessage());
-			return FAILED;
-		} catch (IOException e) {
-			err.println("containerctl: " + file.getFileName() + " cannot be read: " + e.getMessage());
-			return FAILED;
-		} finally {
-			if (tmp != null) {
-				try (Stream<Path> s = Files.walk(tmp)) {
-					s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-				} catch (IOException e) {
-					// a temporary folder
-				}
+	static ContainerCommands.Session local(PrintStream out, PrintStream err) {
+		PrintStream prefixed = new PrintStream(err, true) {
+			@Override
+			public void println(String x) {
+				super.println("containerctl: " + x);
 			}
-		}
+		};
+		return new ContainerCommands.Session() {
+			@Override
+			public PrintStream out() {
+				return out;
+			}
+
+			@Override
+			public PrintStream err() {
+				return prefixed;
+			}
+
+			@Override
+			public boolean tty() {
+				return false;
+			}
+
+			@Override
+			public boolean cancelled() {
+				return false;
+			}
+		};
 	}
 }

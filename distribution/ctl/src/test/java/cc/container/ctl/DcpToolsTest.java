@@ -71,6 +71,7 @@ class DcpToolsTest {
 		Path bad = Files.writeString(dir.resolve("bad.tar.gz"), "nope");
 		assertThat(ctl("dcp", "inspect", bad.toString())).isEqualTo(Main.FAILED);
 		assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("containerctl: bad.tar.gz: the package is not a gzip-compressed tar (Not in GZIP format)\n");
+		assertThat(ctl("dcp", "inspect", dir.resolve("missing.tar.gz").toString())).isEqualTo(4);
 	}
 
 	@Test
@@ -79,6 +80,20 @@ class DcpToolsTest {
 		assertThat(ctl("dcp", "build", "--manifest", manifest(MANIFEST.replace("\"create_args\": \"--privileged --network host --tty\",", ""))
 			.toString(), "--payload", payload.toString())).isEqualTo(Main.FAILED);
 		assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("containerctl: dcp build: manifest.json: create_args is missing (required for podman packages)\n");
+	}
+
+	@Test
+	void withoutADaemonTheOtherCommandsSaySo() {
+		assertThat(ctl("--socket", dir.resolve("none.sock").toString(), "list")).isEqualTo(Main.NO_DAEMON);
+		assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("containerctl: the daemon cannot be reached at " + dir.resolve("none.sock")
+			+ " (is cc-containerd running?)\n");
+	}
+
+	@Test
+	void theSocketComesFromTheDaemonConfiguration() throws Exception {
+		Path conf = Files.writeString(dir.resolve("c.conf"), "{ \"service\": { \"control_socket\": \"run/ctl.sock\" } }");
+		assertThat(Main.socketOf(conf)).isEqualTo(dir.resolve("run/ctl.sock"));
+		assertThat(Main.socketOf(dir.resolve("missing.conf"))).isEqualTo(Main.DEFAULT_SOCKET);
 	}
 
 	@Test

@@ -150,12 +150,19 @@ final class ContainerMachine {
 	<T> CompletableFuture<T> submit(Callable<T> task) {
 		CompletableFuture<T> f = new CompletableFuture<>();
 		serial.execute(() -> {
+			T result = null;
+			Throwable failure = null;
 			try {
-				f.complete(task.call());
+				result = task.call();
 			} catch (Throwable t) {
-				f.completeExceptionally(t);
-			} finally {
-				publish();
+				failure = t;
+			}
+			// The report is published before anyone waiting for the task wakes up.
+			publish();
+			if (failure == null) {
+				f.complete(result);
+			} else {
+				f.completeExceptionally(failure);
 			}
 		});
 		return f;

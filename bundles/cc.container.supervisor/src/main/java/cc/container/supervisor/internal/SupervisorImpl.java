@@ -285,7 +285,9 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		for (ContainerConfig c : now.values()) {
 			ContainerMachine m = machines.get(c.id());
 			if (m == null) {
-				machines.put(c.id(), newMachine(c, null));
+				// An entry that appeared while the daemon runs (the installer calls manage() right after writing
+				// it; or a user edited the file and reloaded it): stopped until someone starts it, no boot start.
+				machines.putIfAbsent(c.id(), new ContainerMachine(this, c, DesiredState.STOPPED, null, true));
 			} else if (!m.config().equals(c)) {
 				m.post(() -> m.config(c));
 			}
@@ -419,7 +421,11 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 			"no container \"" + id + "\" is configured in " + containers.file(), null));
 		ContainerMachine old = machines.get(id);
 		if (old != null) {
-			old.release();
+			// on its own executor: whatever it was doing ends before the new machine takes over
+			old.await(old.submit(() -> {
+				old.release();
+				return null;
+			}), Duration.ZERO);
 		}
 		ContainerMachine m = new ContainerMachine(this, c, start ? DesiredState.RUNNING : DesiredState.STOPPED, null, true);
 		machines.put(id, m);

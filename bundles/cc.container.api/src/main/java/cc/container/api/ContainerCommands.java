@@ -1,0 +1,36 @@
+package cc.container.api;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The commands of SPEC section 7 ({@code list}, {@code status}, {@code start}, ...), as one service: the Gogo shell's
+ * {@code container:*} functions and {@code containerctl} (through the control socket) both run them, so their output
+ * and exit status are the same.
+ */
+@ProviderType
+public interface ContainerCommands {
+
+	/** Where a command writes, and whether its caller went away. */
+	interface Session {
+		/** Standard output. */
+		PrintStream out();
+
+		/** Standard error: one line per error. */
+		PrintStream err();
+
+		/** Whether standard output is a terminal (progress lines are redrawn in place). */
+		boolean tty();
+
+		/** Whether the caller went away (a followed log stops then). */
+		boolean cancelled();
+	}
+
+	/**
+	 * Runs one command ({@code args.get(0)} is its name).
+	 *
+	 * @return its exit status: 0 done, 1 failed, 2 bad usage, 4 no such container or package
+	 */
+	int execute(List<String> args, Session session);
+}
