@@ -96,13 +96,7 @@ public final class PackageReader {
 						}
 						continue;
 					case HARDLINK:
-						String to;
-						try {
-							to = TarPaths.normalize(e.linkName());
-						} catch (UnsafeArchiveException x) {
-							to = null;
-						}
-						if (to == null || seen.get(to) != TarEntry.Type.FILE) {
+						if (TarPaths.earlierFile(e.linkName(), seen) == null) {
 							throw new DcpException("the package is refused: the hard link \"" + name + "\" points outside the package (" + e.linkName() + ")");
 						}
 						continue;

@@ -63,4 +63,17 @@ public final class TarPaths {
 		}
 		return String.join("/", parts);
 	}
+
+	/**
+	 * The normalized target of a hard link when it is a regular file earlier in the archive ({@code seen} maps the
+	 * members read so far to their types), else {@code null}.
+	 */
+	public static String earlierFile(String linkName, java.util.Map<String, TarEntry.Type> seen) {
+		try {
+			String to = normalize(linkName);
+			return seen.get(to) == TarEntry.Type.FILE ? to : null;
+		} catch (UnsafeArchiveException e) {
+			return null;
+		}
+	}
 }

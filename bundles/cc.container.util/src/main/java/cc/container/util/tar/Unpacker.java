@@ -108,13 +108,8 @@ public final class Unpacker {
 					attributes(target, e, false);
 					break;
 				case HARDLINK:
-					String to;
-					try {
-						to = TarPaths.normalize(e.linkName());
-					} catch (UnsafeArchiveException x) {
-						to = null;
-					}
-					if (to == null || seen.get(to) != TarEntry.Type.FILE) {
+					String to = TarPaths.earlierFile(e.linkName(), seen);
+					if (to == null) {
 						throw new UnsafeArchiveException("the hard link \"" + name + "\" points to \"" + e.linkName()
 							+ "\", which is not a file earlier in the archive");
 					}
