@@ -109,4 +109,29 @@ class DaemonLaunchIT {
 			assertThat(d.process.isAlive()).as("daemon alive after its console input ended").isTrue();
 		}
 	}
+
+	@Test
+	void onATerminalTheShellEditsLines() throws Exception {
+		Path conf = config(localConfig(""));
+		String session = "cc-it-" + ProcessHandle.current().pid();
+		String daemonCmd = "CC_CONTAINERD_JAVA_OPTS=-Dcc.containerd.storage=" + dir.resolve("felix-cache") + " "
+			+ Daemon.DIST.resolve("bin/cc-containerd") + " --shell --config-file " + conf + " 2>/dev/null";
+		cc.container.testing.Sh.run("tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "50", daemonCmd);
+		try {
+			Path log = dir.resolve("log/cc-containerd.log");
+			Daemon.await("the daemon to start", START, () -> Daemon.fileContains(log, "containerctl can reach the daemon"));
+			Daemon.await("the prompt", START, () -> cc.container.testing.Sh.run("tmux", "capture-pane", "-t", session, "-p").contains("g!"));
+			cc.container.testing.Sh.run("tmux", "send-keys", "-t", session, "container:daemon status", "Enter");
+			Daemon.await("the command's answer", START,
+				() -> cc.container.testing.Sh.run("tmux", "capture-pane", "-t", session, "-p").contains("log_level: INFO"));
+			// The up arrow recalls it: only a line editor with history does that (a plain terminal sends ^[[A).
+			cc.container.testing.Sh.run("tmux", "send-keys", "-t", session, "Up", "Enter");
+			Daemon.await("the recalled command's answer", START, () -> cc.container.testing.Sh.run("tmux", "capture-pane", "-t", session, "-p")
+				.split("log_level: INFO", -1).length == 3);
+		} finally {
+			cc.container.testing.Sh.run("tmux", "kill-session", "-t", session);
+			Daemon.await("the daemon to end", START,
+				() -> ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(conf.toString())));
+		}
+	}
 }

@@ -93,9 +93,14 @@ public final class Main {
 		}, exitProps);
 
 		List<Bundle> installed = new ArrayList<>();
-		installed.addAll(install(ctx, home.resolve("bundle")));
+		installed.addAll(install(ctx, home.resolve("bundle"), null));
 		if (options.shell()) {
-			installed.addAll(install(ctx, home.resolve("shell")));
+			// On a terminal, Gogo's shell with line editing (console/); on a pipe, its plain shell, which reads lines.
+			boolean terminal = System.console() != null;
+			installed.addAll(install(ctx, home.resolve("shell"), terminal ? "org.apache.felix.gogo.shell" : null));
+			if (terminal) {
+				installed.addAll(install(ctx, home.resolve("console"), null));
+			}
 		}
 		// SIGTERM (systemd stop) and SIGINT stop the framework and the daemon exits 0 when that went well.
 		for (String sig : new String[] { "TERM", "INT" }) {
@@ -128,14 +133,16 @@ public final class Main {
 		return status.get();
 	}
 
-	private static List<Bundle> install(BundleContext ctx, Path dir) throws IOException, BundleException {
+	/** Installs the jars of {@code dir}, but those whose name starts with {@code except}. */
+	private static List<Bundle> install(BundleContext ctx, Path dir, String except) throws IOException, BundleException {
 		List<Bundle> bundles = new ArrayList<>();
 		if (!Files.isDirectory(dir)) {
 			return bundles;
 		}
 		List<Path> jars;
 		try (Stream<Path> s = Files.list(dir)) {
-			jars = s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+			jars = s.filter(p -> p.getFileName().toString().endsWith(".jar"))
+				.filter(p -> except == null || !p.getFileName().toString().startsWith(except)).sorted().toList();
 		}
 		for (Path jar : jars) {
 			bundles.add(ctx.installBundle(jar.toUri().toString()));
