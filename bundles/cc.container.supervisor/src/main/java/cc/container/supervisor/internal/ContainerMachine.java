@@ -311,7 +311,34 @@ final class ContainerMachine {
 	// ---------------------------------------------------------------- what the runtime says (run on the serial executor)
 
 	/**
-	 * Its init ended (a driver event, or the poll saw it not running).
+	 * A driver reported that its init ended. Events come late at times (Podman writes a stopped container's "died" when
+	 * its clean-up runs, which can be after a user's restart started the next run), so the runtime is asked once: a
+	 * container it shows running with the pid this machine knows is alive, and the event is of an earlier run.
+	 *
+	 * @param at when it ended, by the event
+	 */
+	void diedEvent(Integer code, Instant at) {
+		if (released || !config.monitor() || desired != DesiredState.RUNNING || status != ContainerStatus.RUNNING) {
+			return;
+		}
+		RuntimeDriver d = ctx.driver(config.runtime());
+		ContainerState s = null;
+		if (d != null) {
+			try {
+				s = d.states().get(id);
+			} catch (DriverException e) {
+				ctx.debug("Container {}: could not confirm a died event ({}); taking it as it is.", id, e.getMessage());
+			}
+		}
+		if (s != null && s.running() && (pid == 0 || s.pid() == pid)) {
+			ctx.debug("Container {}: a died event of an earlier run ignored; it runs with pid {}.", id, s.pid());
+			return;
+		}
+		died(code == null && s != null ? s.exitCode() : code, s == null ? null : s.oomKilled(), at);
+	}
+
+	/**
+	 * Its init ended (a confirmed driver event, or the poll saw it not running).
 	 *
 	 * @param at when it ended
 	 */

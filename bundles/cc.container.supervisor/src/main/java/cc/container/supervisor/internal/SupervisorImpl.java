@@ -250,7 +250,7 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		}
 		if (e.type() == ContainerEvent.Type.DIED) {
 			log.debug("Event: container {} died (exit {}).", e.id(), e.exitCode());
-			m.post(() -> m.died(e.exitCode(), null, e.at()));
+			m.post(() -> m.diedEvent(e.exitCode(), e.at()));
 		}
 	}
 

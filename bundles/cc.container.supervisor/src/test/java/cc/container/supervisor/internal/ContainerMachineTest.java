@@ -154,7 +154,7 @@ class ContainerMachineTest {
 
 	void crash(ContainerMachine m) {
 		driver.crash("app", 137);
-		m.post(() -> m.died(137, false, Instant.now()));
+		m.post(() -> m.diedEvent(137, Instant.now()));
 	}
 
 	ContainerReport report(ContainerMachine m) {
@@ -340,6 +340,20 @@ class ContainerMachineTest {
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThat(report(m).restarts().total()).isEqualTo(1);
 		assertThat(report(m).history()).singleElement().satisfies(h -> assertThat(h.exitCode()).isEqualTo(2));
+	}
+
+	@Test
+	void aLateDiedEventOfTheRunBeforeARestartIsIgnored() throws Exception {
+		ContainerMachine m = machine(new RestartPolicy(true, 3, 0, 60), true);
+		m.await(m.submit(() -> m.userRestart(Duration.ofSeconds(1))), Duration.ZERO);
+		long pid = report(m).pid();
+		// The runtime writes the first run's death after the second run started, stamped now.
+		m.post(() -> m.diedEvent(137, Instant.now().plusSeconds(1)));
+		advance(10);
+		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
+		assertThat(report(m).pid()).isEqualTo(pid).isPositive();
+		assertThat(report(m).history()).isEmpty();
+		assertThat(driver.startsOf("app")).isEqualTo(2);
 	}
 
 	@Test
