@@ -82,6 +82,9 @@ public final class Main {
 			// The daemon reads the package: give it the path from here.
 			args.set(1, Path.of(args.get(1)).toAbsolutePath().normalize().toString());
 		}
+		if (args.get(0).equals("bundle") && args.size() > 2 && args.get(1).equals("update") && !args.get(2).startsWith("-")) {
+			args.set(2, Path.of(args.get(2)).toAbsolutePath().normalize().toString());
+		}
 		if (socket == null) {
 			socket = socketOf(config);
 		}

@@ -1,6 +1,8 @@
 package cc.container.launcher;
 
+import cc.container.util.upgrade.UpgradeRecord;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +69,10 @@ public final class Main {
 		props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
 		props.put("cc.containerd.config", options.configFile().toString());
 		props.put("cc.containerd.home", home.toString());
+		Path upgrades = Path.of(System.getProperty("cc.containerd.upgrades", home.resolve("upgrades").toString())).toAbsolutePath();
+		props.put("cc.containerd.upgrades", upgrades.toString());
+		// A field upgrade's jar is checked by installing it beside the bundle it replaces, whatever its version.
+		props.put(Constants.FRAMEWORK_BSNVERSION, Constants.FRAMEWORK_BSNVERSION_MULTIPLE);
 		if (options.stopManaged()) {
 			props.put("cc.containerd.mode", "stop-managed");
 		}
@@ -93,13 +99,13 @@ public final class Main {
 		}, exitProps);
 
 		List<Bundle> installed = new ArrayList<>();
-		installed.addAll(install(ctx, home.resolve("bundle"), null));
+		installed.addAll(install(ctx, home.resolve("bundle"), null, upgrades(upgrades)));
 		if (options.shell()) {
 			// On a terminal, Gogo's shell with line editing (console/); on a pipe, its plain shell, which reads lines.
 			boolean terminal = System.console() != null;
-			installed.addAll(install(ctx, home.resolve("shell"), terminal ? "org.apache.felix.gogo.shell" : null));
+			installed.addAll(install(ctx, home.resolve("shell"), terminal ? "org.apache.felix.gogo.shell" : null, null));
 			if (terminal) {
-				installed.addAll(install(ctx, home.resolve("console"), null));
+				installed.addAll(install(ctx, home.resolve("console"), null, null));
 			}
 		}
 		// SIGTERM (systemd stop) and SIGINT stop the framework and the daemon exits 0 when that went well.
@@ -133,8 +139,22 @@ public final class Main {
 		return status.get();
 	}
 
-	/** Installs the jars of {@code dir}, but those whose name starts with {@code except}. */
-	private static List<Bundle> install(BundleContext ctx, Path dir, String except) throws IOException, BundleException {
+	private static UpgradeRecord upgrades(Path dir) {
+		try {
+			return UpgradeRecord.load(dir);
+		} catch (IOException | IllegalArgumentException e) {
+			System.err.println("cc-containerd: the field upgrades in " + dir + " cannot be read (" + e.getMessage()
+				+ "); the shipped bundles run.");
+			return null;
+		}
+	}
+
+	/**
+	 * Installs the jars of {@code dir}, but those whose name starts with {@code except}. A bundle upgraded in the field
+	 * ({@code upgrades}) is installed from its upgrade jar under the shipped jar's location, so that the shipped jar
+	 * stays known for a rollback; the shipped jar wins when it is newer (the distribution was updated since).
+	 */
+	private static List<Bundle> install(BundleContext ctx, Path dir, String except, UpgradeRecord upgrades) throws IOException, BundleException {
 		List<Bundle> bundles = new ArrayList<>();
 		if (!Files.isDirectory(dir)) {
 			return bundles;
@@ -145,9 +165,41 @@ public final class Main {
 				.filter(p -> except == null || !p.getFileName().toString().startsWith(except)).sorted().toList();
 		}
 		for (Path jar : jars) {
-			bundles.add(ctx.installBundle(jar.toUri().toString()));
+			Path upgrade = upgrades == null ? null : upgradeOf(jar, upgrades);
+			if (upgrade == null) {
+				bundles.add(ctx.installBundle(jar.toUri().toString()));
+			} else {
+				try (InputStream in = Files.newInputStream(upgrade)) {
+					bundles.add(ctx.installBundle(jar.toUri().toString(), in));
+				}
+			}
 		}
 		return bundles;
+	}
+
+	/** The upgrade jar that replaces the shipped {@code jar}, or null when the shipped one runs. */
+	static Path upgradeOf(Path jar, UpgradeRecord upgrades) {
+		try {
+			UpgradeRecord.Headers shipped = UpgradeRecord.headers(jar);
+			Path upgrade = shipped == null ? null : upgrades.current(shipped.symbolicName());
+			if (upgrade == null) {
+				return null;
+			}
+			UpgradeRecord.Headers up = UpgradeRecord.headers(upgrade);
+			if (up == null || !up.symbolicName().equals(shipped.symbolicName())) {
+				System.err.println("cc-containerd: the field upgrade " + upgrade + " is not a bundle " + shipped.symbolicName()
+					+ "; the shipped one runs.");
+				return null;
+			}
+			if (!UpgradeRecord.upgradeRuns(shipped, up)) {
+				return null; // the distribution ships a newer version than the field upgrade
+			}
+			return upgrade;
+		} catch (IOException | IllegalArgumentException e) {
+			System.err.println("cc-containerd: the field upgrade of " + jar.getFileName() + " cannot be read (" + e.getMessage()
+				+ "); the shipped one runs.");
+			return null;
+		}
 	}
 
 	private static void stopAsync(Framework fw) {

@@ -1,5 +1,7 @@
 package cc.container.shell.internal;
 
+import cc.container.api.BundleInfo;
+import cc.container.api.BundleUpgrades;
 import cc.container.api.ConfigException;
 import cc.container.api.ContainerCommands;
 import cc.container.api.ContainerConfig;
@@ -17,6 +19,7 @@ import cc.container.api.RestartPolicy;
 import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
 import cc.container.api.SupervisorException;
+import cc.container.api.UpgradeException;
 import cc.container.util.json.Json;
 import cc.container.util.json.ReportJson;
 import java.io.PrintStream;
@@ -62,6 +65,9 @@ public final class Cli {
 		"  history <id> [--json]                       restart history",
 		"  dcp build --manifest M --payload P [--output-dir D] | dcp inspect <file.dcp>",
 		"  daemon status [--json] | daemon log-level <level>",
+		"  bundle list [--json]                        the daemon's bundles: version, state, upgraded in the field",
+		"  bundle update <jar> [--timeout SECONDS]     replace the bundle the jar names; rolls back if it does not come up",
+		"  bundle rollback <symbolic-name> [--timeout SECONDS]   put back the version the last upgrade replaced",
 		"Exit status: 0 done, 1 failed, 2 bad usage, 3 daemon unreachable, 4 no such container or package, 5 not permitted.");
 
 	/** A command line that cannot be used. */
@@ -89,10 +95,12 @@ public final class Cli {
 	private final ContainersConfiguration containers;
 	private final LogControl logControl;
 	private final Function<String, RuntimeDriver> drivers;
+	private final BundleUpgrades upgrades;
 
 	/** The commands over these services; {@code drivers} finds the driver of a runtime (or null). */
 	public Cli(Supervisor supervisor, Installer installer, ContainersConfiguration containers, LogControl logControl,
-		Function<String, RuntimeDriver> drivers) {
+		Function<String, RuntimeDriver> drivers, BundleUpgrades upgrades) {
+		this.upgrades = upgrades;
 		this.supervisor = supervisor;
 		this.installer = installer;
 		this.containers = containers;
@@ -140,6 +148,8 @@ public final class Cli {
 					return daemon(a, io);
 				case "dcp":
 					return Dcp.run(a.rest(), io);
+				case "bundle":
+					return bundle(a, io);
 				default:
 					throw new Usage("unknown command \"" + args.get(0) + "\"");
 			}
@@ -165,7 +175,7 @@ public final class Cli {
 			this.all = args;
 			for (int i = 0; i < args.size(); i++) {
 				String s = args.get(i);
-				if (s.equals("-t") || s.equals("--tail") || s.equals("--manifest") || s.equals("--payload") || s.equals("--output-dir")) {
+				if (s.equals("-t") || s.equals("--tail") || s.equals("--timeout") || s.equals("--manifest") || s.equals("--payload") || s.equals("--output-dir")) {
 					if (i + 1 >= args.size()) {
 						throw new Usage(s + " needs a value");
 					}
@@ -235,6 +245,10 @@ public final class Cli {
 
 	static Failure failure(SupervisorException e) {
 		return new Failure(e.kind() == SupervisorException.Kind.NOT_FOUND ? NOT_FOUND : FAILED, e.getMessage());
+	}
+
+	static Failure failure(UpgradeException e) {
+		return new Failure(e.kind() == UpgradeException.Kind.NOT_FOUND ? NOT_FOUND : FAILED, e.getMessage());
 	}
 
 	static Failure failure(InstallException e) {
@@ -618,5 +632,73 @@ public final class Cli {
 			m.forEach((k, v) -> io.out().println(k + ": " + v));
 		}
 		return OK;
+	}
+
+	// ---------------------------------------------------------------- bundle
+
+	private int bundle(Args a, ContainerCommands.Session io) throws Usage, Failure {
+		String sub = a.word(0, "bundle list, bundle update or bundle rollback");
+		switch (sub) {
+			case "list": {
+				a.allow(1, "--json");
+				List<BundleInfo> all = upgrades.list();
+				if (a.has("--json")) {
+					List<Object> list = new ArrayList<>();
+					all.forEach(b -> list.add(bundleJson(b)));
+					json(io, list);
+					return OK;
+				}
+				Table t = new Table("ID", "SYMBOLIC-NAME", "VERSION", "STATE", "UPGRADED");
+				for (BundleInfo b : all) {
+					t.row(Long.toString(b.id()), b.symbolicName(), b.version(), b.state(), b.upgraded()
+						? "yes (shipped " + (b.shippedVersion() == null ? "unknown" : b.shippedVersion()) + ")" : "no");
+				}
+				t.print(io.out());
+				return OK;
+			}
+			case "update": {
+				a.allow(2, "--timeout");
+				Path jar = Path.of(a.word(1, "bundle jar"));
+				Duration settle = Duration.ofSeconds(a.number("--timeout", (int) BundleUpgrades.DEFAULT_SETTLE.toSeconds(), 1, 3600));
+				try {
+					BundleInfo b = upgrades.update(jar, settle, progress(io));
+					endProgress(io);
+					io.out().println("updated " + b.symbolicName() + " to " + b.version() + " (was " + b.replaced().get(b.replaced().size() - 1)
+						+ "): " + b.state());
+					return OK;
+				} catch (UpgradeException e) {
+					endProgress(io);
+					throw failure(e);
+				}
+			}
+			case "rollback": {
+				a.allow(2, "--timeout");
+				String bsn = a.word(1, "bundle symbolic name");
+				Duration settle = Duration.ofSeconds(a.number("--timeout", (int) BundleUpgrades.DEFAULT_SETTLE.toSeconds(), 1, 3600));
+				try {
+					BundleInfo b = upgrades.rollback(bsn, settle, progress(io));
+					endProgress(io);
+					io.out().println("rolled back " + b.symbolicName() + " to " + b.version() + (b.upgraded() ? "" : " (shipped)") + ": " + b.state());
+					return OK;
+				} catch (UpgradeException e) {
+					endProgress(io);
+					throw failure(e);
+				}
+			}
+			default:
+				throw new Usage("bundle takes list, update or rollback, not \"" + sub + "\"");
+		}
+	}
+
+	static Map<String, Object> bundleJson(BundleInfo b) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("id", b.id());
+		m.put("symbolic_name", b.symbolicName());
+		m.put("version", b.version());
+		m.put("state", b.state());
+		m.put("upgraded", b.upgraded());
+		m.put("shipped_version", b.shippedVersion());
+		m.put("replaced", new ArrayList<Object>(b.replaced()));
+		return m;
 	}
 }

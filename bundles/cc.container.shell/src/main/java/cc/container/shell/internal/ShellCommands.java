@@ -1,5 +1,6 @@
 package cc.container.shell.internal;
 
+import cc.container.api.BundleUpgrades;
 import cc.container.api.ContainerCommands;
 import cc.container.api.ContainersConfiguration;
 import cc.container.api.Installer;
@@ -29,7 +30,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 	"osgi.command.function=list", "osgi.command.function=status", "osgi.command.function=start", "osgi.command.function=stop",
 	"osgi.command.function=restart", "osgi.command.function=install", "osgi.command.function=update", "osgi.command.function=remove",
 	"osgi.command.function=logs", "osgi.command.function=stats", "osgi.command.function=config", "osgi.command.function=history",
-	"osgi.command.function=dcp", "osgi.command.function=daemon" })
+	"osgi.command.function=dcp", "osgi.command.function=daemon", "osgi.command.function=bundle" })
 public final class ShellCommands implements ContainerCommands {
 	private final Cli cli;
 	private final Map<String, RuntimeDriver> drivers = new ConcurrentHashMap<>();
@@ -37,8 +38,8 @@ public final class ShellCommands implements ContainerCommands {
 	/** The commands over the manager's services. */
 	@Activate
 	public ShellCommands(@Reference Supervisor supervisor, @Reference Installer installer, @Reference ContainersConfiguration containers,
-		@Reference LogControl logControl) {
-		this.cli = new Cli(supervisor, installer, containers, logControl, drivers::get);
+		@Reference LogControl logControl, @Reference BundleUpgrades upgrades) {
+		this.cli = new Cli(supervisor, installer, containers, logControl, drivers::get, upgrades);
 	}
 
 	/** A runtime driver appeared. */
@@ -153,5 +154,10 @@ public final class ShellCommands implements ContainerCommands {
 	@Descriptor("the daemon's status, or change its log level")
 	public void daemon(@Descriptor("status [--json] | log-level <level>") String... args) {
 		gogo("daemon", args);
+	}
+
+	@Descriptor("field upgrade of one bundle: list them, replace one with a jar, or put back what an upgrade replaced")
+	public void bundle(@Descriptor("list [--json] | update <jar> [--timeout SECONDS] | rollback <symbolic-name> [--timeout SECONDS]") String... args) {
+		gogo("bundle", args);
 	}
 }
