@@ -63,8 +63,13 @@ class CtlIT {
 	}
 
 	static Result exec(List<String> cmd) throws Exception {
-		Path out = Files.createTempFile(dir, "out", ".txt");
-		Path err = Files.createTempFile(dir, "err", ".txt");
+		return exec(cmd, dir);
+	}
+
+	/** Runs {@code cmd} with no input; its output goes through files in {@code tmp}. */
+	static Result exec(List<String> cmd, Path tmp) throws Exception {
+		Path out = Files.createTempFile(tmp, "out", ".txt");
+		Path err = Files.createTempFile(tmp, "err", ".txt");
 		Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
 			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
 		if (!p.waitFor(180, TimeUnit.SECONDS)) {

@@ -31,7 +31,8 @@ final class Daemon implements AutoCloseable {
 		Path out = workDir.resolve("daemon.out");
 		Path err = workDir.resolve("daemon.err");
 		ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + workDir.resolve("felix-cache"));
+		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + workDir.resolve("felix-cache") + " -Dcc.containerd.upgrades="
+			+ workDir.resolve("upgrades"));
 		return new Daemon(pb.start(), out, err);
 	}
 
