@@ -1,0 +1,201 @@
+package cc.container.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cc.container.testing.Sh;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution tarball's {@code install.sh} run into a staging root ({@code --destdir}), as a device image build
+ * runs it: the layout of docs/operations.md, an edited configuration never overwritten, field upgrades kept, units that
+ * systemd accepts, and an uninstall that leaves the data.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InstallScriptIT {
+	static final String PREFIX = "/opt/cc-container-mng";
+
+	@TempDir
+	static Path dir;
+	static Path unpacked;
+	static Path root;
+
+	static CtlIT.Result sh(String... args) throws Exception {
+		List<String> cmd = new ArrayList<>(List.of("sh", unpacked.resolve("install.sh").toString()));
+		cmd.addAll(List.of(args));
+		return CtlIT.exec(cmd, dir);
+	}
+
+	@BeforeAll
+	static void unpack() throws Exception {
+		Path tarball;
+		try (Stream<Path> s = Files.list(Daemon.DIST.getParent())) {
+			tarball = s.filter(p -> p.getFileName().toString().matches("cc-container-mng-.*\\.tar\\.gz")).findFirst().orElseThrow();
+		}
+		Path out = Files.createDirectories(dir.resolve("unpacked"));
+		Sh.run("tar", "xzf", tarball.toString(), "-C", out.toString());
+		unpacked = out.resolve("cc-container-mng");
+		root = dir.resolve("root");
+	}
+
+	@Test
+	@Order(1)
+	void installsTheDocumentedLayout() throws Exception {
+		assertThat(Files.isExecutable(unpacked.resolve("install.sh"))).as("install.sh is executable in the tarball").isTrue();
+		CtlIT.Result r = sh("--destdir", root.toString());
+		assertThat(r.status()).as(r.err()).isZero();
+		assertThat(r.out()).contains("installed cc-container-mng in " + root + PREFIX);
+		Path home = root.resolve(PREFIX.substring(1));
+		for (String f : List.of("bin/cc-containerd", "bin/containerctl", "lib/launcher.jar", "lib/felix.jar", "lib/util.jar", "conf/jvm.options",
+			"conf/cc-container-mng.conf", "share/doc/README.md", "share/doc/operations.md", "install.sh")) {
+			assertThat(home.resolve(f)).as(f).isRegularFile();
+		}
+		try (Stream<Path> s = Files.list(home.resolve("bundle"))) {
+			assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("cc.container.driver.podman-"))
+				.anyMatch(n -> n.startsWith("cc.container.upgrade-"));
+		}
+		for (String l : List.of("cc-containerd", "containerctl")) {
+			Path link = root.resolve("usr/bin/" + l);
+			assertThat(Files.isSymbolicLink(link)).as(l + " is a link").isTrue();
+			assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of(PREFIX, "bin", l));
+		}
+		assertThat(root.resolve("etc/cc-container-mng.conf")).hasSameTextualContentAs(unpacked.resolve("conf/cc-container-mng.conf"));
+		assertThat(root.resolve("usr/share/bash-completion/completions/containerctl")).hasSameTextualContentAs(
+			unpacked.resolve("share/bash-completion/containerctl"));
+		assertThat(Files.getPosixFilePermissions(home.resolve("bin/cc-containerd"))).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+		// The installed launchers run from where they were put.
+		CtlIT.Result help = CtlIT.exec(List.of(home.resolve("bin/cc-containerd").toString(), "--help"), dir);
+		assertThat(help.status()).as(help.err()).isZero();
+		assertThat(help.out()).contains("--stop-managed-containers");
+		assertThat(CtlIT.exec(List.of(home.resolve("bin/containerctl").toString(), "--help"), dir).out()).contains("bundle update <jar>");
+	}
+
+	static Map<String, Map<String, List<String>>> unit(Path file) throws Exception {
+		Map<String, Map<String, List<String>>> sections = new LinkedHashMap<>();
+		Map<String, List<String>> current = null;
+		for (String line : Files.readAllLines(file)) {
+			String l = line.strip();
+			if (l.isEmpty() || l.startsWith("#")) {
+				continue;
+			}
+			if (l.startsWith("[")) {
+				assertThat(l).as("a section header in " + file).matches("\\[(Unit|Service|Install)\\]");
+				current = sections.computeIfAbsent(l.substring(1, l.length() - 1), k -> new LinkedHashMap<>());
+				continue;
+			}
+			assertThat(current).as("a key before any section in " + file).isNotNull();
+			int eq = l.indexOf('=');
+			assertThat(eq).as("key=value: " + l).isPositive();
+			current.computeIfAbsent(l.substring(0, eq), k -> new ArrayList<>()).add(l.substring(eq + 1));
+		}
+		return sections;
+	}
+
+	@Test
+	@Order(2)
+	void theUnitsAreWhatSystemdNeeds() throws Exception {
+		Path units = root.resolve("lib/systemd/system");
+		Set<String> known = Set.of("Description", "Documentation", "After", "Before", "Wants", "Type", "ExecStart", "ExecStop", "KillMode",
+			"Restart", "RestartSec", "RestartPreventExitStatus", "TimeoutStopSec", "RemainAfterExit", "WantedBy");
+		Map<String, Map<String, List<String>>> daemon = unit(units.resolve("cc-containerd.service"));
+		Map<String, Map<String, List<String>>> shutdown = unit(units.resolve("cc-containerd-shutdown.service"));
+		for (Map<String, Map<String, List<String>>> u : List.of(daemon, shutdown)) {
+			u.values().forEach(s -> assertThat(known).containsAll(s.keySet()));
+			assertThat(u.get("Install").get("WantedBy")).containsExactly("multi-user.target");
+		}
+		Map<String, List<String>> service = daemon.get("Service");
+		assertThat(service.get("ExecStart")).containsExactly("/usr/bin/cc-containerd --config-file /etc/cc-container-mng.conf");
+		assertThat(service.get("KillMode")).containsExactly("process");
+		assertThat(service.get("Restart")).containsExactly("on-failure");
+		assertThat(shutdown.get("Service").get("ExecStop"))
+			.containsExactly("/usr/bin/cc-containerd --config-file /etc/cc-container-mng.conf --stop-managed-containers");
+		assertThat(shutdown.get("Service").get("RemainAfterExit")).containsExactly("yes");
+		// Stopped after the daemon at shutdown: ordered before it at start.
+		assertThat(shutdown.get("Unit").get("Before")).containsExactly("cc-containerd.service");
+
+		Path analyze = Stream.of("/usr/bin/systemd-analyze", "/bin/systemd-analyze").map(Path::of).filter(Files::isExecutable).findFirst().orElse(null);
+		if (analyze != null) {
+			// systemd checks the units inside the staging root: it needs the system's own units and /bin/true there.
+			Path systemUnits = Files.createDirectories(root.resolve("usr/lib/systemd/system"));
+			Sh.run("cp", "-a", "/usr/lib/systemd/system/.", systemUnits.toString());
+			Files.createDirectories(root.resolve("bin"));
+			Files.copy(Path.of("/bin/true"), root.resolve("bin/true"));
+			CtlIT.Result r = CtlIT.exec(List.of(analyze.toString(), "verify", "--root=" + root, units.resolve("cc-containerd.service").toString(),
+				units.resolve("cc-containerd-shutdown.service").toString()), dir);
+			assertThat(r.status()).as(r.err()).isZero();
+			assertThat(r.out() + r.err()).as("systemd-analyze verify says nothing").isBlank();
+		}
+	}
+
+	@Test
+	@Order(3)
+	void aReinstallKeepsAnEditedConfigurationAndTheFieldUpgrades() throws Exception {
+		Path home = root.resolve(PREFIX.substring(1));
+		Path conf = root.resolve("etc/cc-container-mng.conf");
+		Files.writeString(conf, "{ \"version\": 1, \"service\": { \"working_path\": \"/data/containers\" } }\n");
+		Path upgrade = Files.createDirectories(home.resolve("upgrades")).resolve("upgrades.properties");
+		Files.writeString(upgrade, "cc.container.driver.podman=cc.container.driver.podman-9.0.1-abc.jar\n");
+		Path stale = home.resolve("bundle/cc.container.dropped-0.9.0.jar");
+		Files.writeString(stale, "a jar the new version no longer ships");
+		Path jvm = home.resolve("conf/jvm.options");
+		Files.writeString(jvm, Files.readString(jvm).replace("-Xmx32m", "-Xmx48m"));
+
+		CtlIT.Result r = sh("--destdir", root.toString());
+		assertThat(r.status()).as(r.err()).isZero();
+		assertThat(r.out()).contains("kept the existing /etc/cc-container-mng.conf", "kept the edited " + PREFIX + "/conf/jvm.options");
+		assertThat(Files.readString(conf)).contains("/data/containers");
+		assertThat(upgrade).hasContent("cc.container.driver.podman=cc.container.driver.podman-9.0.1-abc.jar");
+		assertThat(stale).doesNotExist();
+		assertThat(Files.readString(jvm)).contains("-Xmx48m");
+		assertThat(home.resolve("conf/jvm.options.shipped")).hasSameTextualContentAs(unpacked.resolve("conf/jvm.options"));
+		try (Stream<Path> s = Files.list(home)) {
+			assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("-install") || n.contains(".install"));
+		}
+	}
+
+	@Test
+	@Order(4)
+	void badOptionsAreOneSentenceAndChangeNothing() throws Exception {
+		CtlIT.Result r = sh("--prefix", "relative/path", "--destdir", root.toString());
+		assertThat(r.status()).isEqualTo(2);
+		assertThat(r.err()).isEqualTo("install.sh: --prefix must be an absolute path, not \"relative/path\"\n");
+		r = sh("--frobnicate");
+		assertThat(r.status()).isEqualTo(2);
+		assertThat(r.err()).isEqualTo("install.sh: unknown option \"--frobnicate\" (install.sh --help lists the options)\n");
+		// A purge removes the containers through the daemon; without one it refuses before removing anything.
+		r = sh("--uninstall", "--purge", "--destdir", root.toString());
+		assertThat(r.status()).isEqualTo(2);
+		assertThat(r.err()).startsWith("install.sh: --purge removes every managed container through the daemon, which is not running;");
+		assertThat(Files.isSymbolicLink(root.resolve("usr/bin/containerctl"))).isTrue();
+		assertThat(root.resolve(PREFIX.substring(1) + "/bin/cc-containerd")).exists();
+	}
+
+	@Test
+	@Order(5)
+	void anUninstallLeavesTheDataAndTheConfiguration() throws Exception {
+		Path home = root.resolve(PREFIX.substring(1));
+		CtlIT.Result r = sh("--uninstall", "--destdir", root.toString());
+		assertThat(r.status()).as(r.err()).isZero();
+		assertThat(r.out()).contains("containers, their data, /etc/cc-container-mng.conf and field upgrades stay");
+		for (String gone : List.of("usr/bin/cc-containerd", "usr/bin/containerctl", "usr/share/bash-completion/completions/containerctl",
+			"lib/systemd/system/cc-containerd.service", "lib/systemd/system/cc-containerd-shutdown.service")) {
+			assertThat(Files.exists(root.resolve(gone), java.nio.file.LinkOption.NOFOLLOW_LINKS)).as(gone).isFalse();
+		}
+		try (Stream<Path> s = Files.list(home)) {
+			assertThat(s.map(p -> p.getFileName().toString())).containsExactly("upgrades");
+		}
+		assertThat(Files.readString(root.resolve("etc/cc-container-mng.conf"))).contains("/data/containers");
+	}
+}
