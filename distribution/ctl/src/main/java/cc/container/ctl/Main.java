@@ -150,7 +150,9 @@ public final class Main {
 				}
 			}
 		} catch (IOException e) {
-			err.println("containerctl: the daemon closed the connection before the command ended (" + e.getMessage() + ")");
+			err.println("containerctl: the daemon closed the connection before the command ended"
+				+ (args.get(0).equals("bundle") ? "; a bundle update goes on in the daemon: containerctl bundle list shows its outcome"
+					: e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
 			return FAILED;
 		}
 	}

@@ -32,6 +32,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
@@ -46,7 +49,16 @@ public final class ControlEndpoint {
 	static final int MAX_CLIENTS = 64;
 	static final int NOT_PERMITTED = 5;
 
-	private final ContainerCommands commands;
+	/** How long a request waits for the commands while their bundle (or one they use) is being replaced or starts. */
+	static final long COMMANDS_WAIT_MS = 30_000;
+
+	/**
+	 * The commands, bound dynamically: when a field upgrade replaces the shell bundle or a bundle it uses, the socket
+	 * stays open, a command already running finishes on the instance it started with, and new requests wait for the
+	 * next instance.
+	 */
+	private ContainerCommands commands;
+	private final Object commandsLock = new Object();
 	private final Logger log;
 	private final Path socket;
 	private final String group;
@@ -57,9 +69,7 @@ public final class ControlEndpoint {
 
 	/** Opens the socket. */
 	@Activate
-	public ControlEndpoint(@Reference ContainerCommands commands, @Reference DaemonConfiguration daemon,
-		@Reference(service = LoggerFactory.class) Logger log) throws IOException {
-		this.commands = commands;
+	public ControlEndpoint(@Reference DaemonConfiguration daemon, @Reference(service = LoggerFactory.class) Logger log) throws IOException {
 		this.log = log;
 		this.socket = daemon.config().service().controlSocket();
 		this.group = daemon.config().service().controlGroup();
@@ -82,6 +92,32 @@ public final class ControlEndpoint {
 		acceptor.setDaemon(true);
 		acceptor.start();
 		log.info("containerctl can reach the daemon at {}.", socket);
+	}
+
+	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+	void bindCommands(ContainerCommands c) {
+		synchronized (commandsLock) {
+			commands = c;
+			commandsLock.notifyAll();
+		}
+	}
+
+	void unbindCommands(ContainerCommands c) {
+		synchronized (commandsLock) {
+			if (commands == c) {
+				commands = null;
+			}
+		}
+	}
+
+	private ContainerCommands awaitCommands() throws InterruptedException {
+		long deadline = System.currentTimeMillis() + COMMANDS_WAIT_MS;
+		synchronized (commandsLock) {
+			while (commands == null && System.currentTimeMillis() < deadline) {
+				commandsLock.wait(Math.max(1, deadline - System.currentTimeMillis()));
+			}
+			return commands;
+		}
 	}
 
 	@Deactivate
@@ -173,7 +209,14 @@ public final class ControlEndpoint {
 			PrintStream o = new PrintStream(Frames.stream(out, Frames.OUT), true, StandardCharsets.UTF_8);
 			PrintStream e = new PrintStream(Frames.stream(out, Frames.ERR), true, StandardCharsets.UTF_8);
 			long[] lastSign = { System.nanoTime() };
-			int status = commands.execute(args, new ContainerCommands.Session() {
+			ContainerCommands c = awaitCommands();
+			if (c == null) {
+				byte[] m = ("the daemon's commands did not come up within " + COMMANDS_WAIT_MS / 1000 + " s; its log says why\n").getBytes(StandardCharsets.UTF_8);
+				Frames.write(out, Frames.ERR, m, 0, m.length);
+				Frames.exit(out, 1);
+				return;
+			}
+			int status = c.execute(args, new ContainerCommands.Session() {
 				@Override
 				public PrintStream out() {
 					return o;
@@ -210,6 +253,8 @@ public final class ControlEndpoint {
 			Frames.exit(out, status);
 		} catch (IOException | RuntimeException | cc.container.util.json.Json.SyntaxException e) {
 			log.debug("A containerctl client went away: {}", e.toString());
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt(); // the endpoint closes
 		}
 	}
 }

@@ -21,7 +21,9 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -132,6 +134,10 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 
 	@Override
 	public BundleInfo update(Path jar, Duration settle, Consumer<String> progress) throws UpgradeException {
+		return detached("update", () -> doUpdate(jar, settle, quiet(progress)));
+	}
+
+	private BundleInfo doUpdate(Path jar, Duration settle, Consumer<String> progress) throws UpgradeException {
 		synchronized (lock) {
 			progress.accept("checking");
 			if (!Files.isRegularFile(jar)) {
@@ -189,6 +195,55 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 
 	@Override
 	public BundleInfo rollback(String symbolicName, Duration settle, Consumer<String> progress) throws UpgradeException {
+		return detached("rollback", () -> doRollback(symbolicName, settle, quiet(progress)));
+	}
+
+	/** An operation of this manager, run to its end whatever happens to the caller. */
+	private interface Operation {
+		BundleInfo run() throws UpgradeException;
+	}
+
+	/**
+	 * Runs {@code op} on a thread of its own and waits for it. The caller may be a bundle that the operation replaces
+	 * (the control endpoint, the shell commands): its thread can be interrupted or its connection closed, and the
+	 * operation, rollback included, still finishes.
+	 */
+	private BundleInfo detached(String what, Operation op) throws UpgradeException {
+		CompletableFuture<BundleInfo> result = new CompletableFuture<>();
+		Thread t = new Thread(() -> {
+			try {
+				result.complete(op.run());
+			} catch (Throwable e) {
+				result.completeExceptionally(e);
+			}
+		}, "cc-bundle-" + what);
+		t.setDaemon(true);
+		t.start();
+		try {
+			return result.get();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new UpgradeException(Kind.FAILED, "interrupted; the " + what + " goes on in the daemon (bundle list shows its outcome)", e);
+		} catch (ExecutionException e) {
+			if (e.getCause() instanceof UpgradeException u) {
+				throw u;
+			}
+			throw new UpgradeException(Kind.FAILED, "the " + what + " failed: " + e.getCause(), e.getCause());
+		}
+	}
+
+	/** Progress that never fails the operation (the caller's stream may be gone). */
+	private static Consumer<String> quiet(Consumer<String> progress) {
+		return phase -> {
+			try {
+				progress.accept(phase);
+			} catch (RuntimeException | LinkageError e) {
+				// the caller went away; the operation goes on
+			}
+		};
+	}
+
+	private BundleInfo doRollback(String symbolicName, Duration settle, Consumer<String> progress) throws UpgradeException {
 		synchronized (lock) {
 			progress.accept("checking");
 			Bundle target = replaceable(symbolicName);
