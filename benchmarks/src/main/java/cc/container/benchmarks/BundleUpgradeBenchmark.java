@@ -26,60 +26,40 @@ public final class BundleUpgradeBenchmark {
 	/** Runs the benchmark. */
 	public static void main(String[] args) throws Exception {
 		int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-		Path dist = Path.of("distribution/target/cc-container-mng").toAbsolutePath();
 		Path work = Files.createTempDirectory("cc-bench-upgrade-");
 		PodmanSandbox podman = new PodmanSandbox(work.resolve("podman"));
-		Process daemon = null;
+		BenchDaemon daemon = null;
 		try {
-			Path conf = work.resolve("d.conf");
-			Files.write(conf, Json.write(Map.of(
-				"service", Map.of("working_path", work.resolve("w").toString(), "control_socket", work.resolve("c.sock").toString(),
-					"monitor_interval", 1L),
-				"logging", Map.of("level", "WARNING", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
-					"file", Map.of("enabled", true, "path", work.resolve("d.log").toString())),
-				"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
-			ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/cc-containerd").toString(), "--config-file", conf.toString())
-				.redirectErrorStream(true).redirectOutput(work.resolve("d.out").toFile());
-			pb.environment().put("CC_CONTAINERD_JAVA_OPTS",
-				"-Dcc.containerd.storage=" + work.resolve("cache") + " -Dcc.containerd.upgrades=" + work.resolve("upgrades"));
-			daemon = pb.start();
-			String ctl = dist.resolve("bin/containerctl").toString();
-			long deadline = System.nanoTime() + 60_000_000_000L;
-			while (!Files.exists(work.resolve("c.sock")) && System.nanoTime() < deadline) {
-				Thread.sleep(100);
-			}
-			Path image = podman.imageArchive("localhost/bench/t:1", Busybox.TICKER, work.resolve("t.tar"));
-			Path m = work.resolve("m.json");
-			Files.writeString(m, "{\"package_id\": \"bench\", \"version\": 1, \"runtime\": \"podman\", \"device_types\": [\"b\"],"
-				+ " \"create_args\": \"--network none\", \"registration_defaults\": { \"autostart\": true }}");
-			String pkg = Sh.run(ctl, "dcp", "build", "--manifest", m.toString(), "--payload", image.toString(), "--output-dir", work.toString()).trim();
-			Sh.run(ctl, "--config-file", conf.toString(), "install", pkg);
-			long pidBefore = pid(ctl, conf);
+			daemon = BenchDaemon.start(work, podman, 1);
+			BenchDaemon d = daemon;
+			String pkg = BenchDaemon.tickerPackage(podman, work, ", \"registration_defaults\": { \"autostart\": true }");
+			d.ctl("install", pkg);
+			long pidBefore = pid(d);
 			Path shipped;
-			try (Stream<Path> s = Files.list(dist.resolve("bundle"))) {
+			try (Stream<Path> s = Files.list(BenchDaemon.DIST.resolve("bundle"))) {
 				shipped = s.filter(p -> p.getFileName().toString().startsWith("cc.container.driver.podman-")).findFirst().orElseThrow();
 			}
 			Path v2 = BundleJars.rebuilt(shipped, work.resolve("podman-9.0.1.jar"), "9.0.1");
-			long daemonPid = daemon.pid();
+			long daemonPid = daemon.process.pid();
 			Thread.sleep(3000);
 			String[] before = memory(daemonPid);
 
-			double[] status = Bench.time(cycles, () -> Sh.run(ctl, "--config-file", conf.toString(), "daemon", "status"));
+			double[] status = Bench.time(cycles, () -> d.ctl("daemon", "status"));
 			double[] update = new double[cycles];
 			double[] rollback = new double[cycles];
 			for (int i = 0; i < cycles; i++) {
 				long t = System.nanoTime();
-				Sh.run(ctl, "--config-file", conf.toString(), "bundle", "update", v2.toString());
+				d.ctl("bundle", "update", v2.toString());
 				update[i] = (System.nanoTime() - t) / 1e6;
 				t = System.nanoTime();
-				Sh.run(ctl, "--config-file", conf.toString(), "bundle", "rollback", "cc.container.driver.podman");
+				d.ctl("bundle", "rollback", "cc.container.driver.podman");
 				rollback[i] = (System.nanoTime() - t) / 1e6;
 			}
 			java.util.Arrays.sort(update);
 			java.util.Arrays.sort(rollback);
 			Thread.sleep(3000);
 			String[] after = memory(daemonPid);
-			long pidAfter = pid(ctl, conf);
+			long pidAfter = pid(d);
 
 			System.out.printf("%nField upgrade of cc.container.driver.podman with one Podman container running, %d update+rollback cycles:%n", cycles);
 			System.out.printf("%-58s %10s %10s %10s%n", "command (wall ms)", "median", "worst", "best");
@@ -91,11 +71,10 @@ public final class BundleUpgradeBenchmark {
 				pidBefore == pidAfter ? "unchanged" : "CHANGED");
 			System.out.printf("daemon after start-up:  RSS %s kB, class loaders %s, classes %s%n", before[0], before[1], before[2]);
 			System.out.printf("daemon after %2d cycles: RSS %s kB, class loaders %s, classes %s%n", cycles, after[0], after[1], after[2]);
-			Sh.run(ctl, "--config-file", conf.toString(), "remove", "bench");
+			d.ctl("remove", "bench");
 		} finally {
 			if (daemon != null) {
-				daemon.destroy();
-				daemon.waitFor();
+				daemon.close();
 			}
 			podman.close();
 			Sh.run("rm", "-rf", work.toString());
@@ -106,8 +85,8 @@ public final class BundleUpgradeBenchmark {
 		return String.format("%-58s %10.0f %10.0f %10.0f", what, Bench.median(ms), Bench.worst(ms), ms[0]);
 	}
 
-	static long pid(String ctl, Path conf) throws Exception {
-		Map<?, ?> m = (Map<?, ?>) Json.parse(Sh.run(ctl, "--config-file", conf.toString(), "status", "bench", "--json").getBytes(StandardCharsets.UTF_8));
+	static long pid(BenchDaemon d) throws Exception {
+		Map<?, ?> m = (Map<?, ?>) Json.parse(d.ctl("status", "bench", "--json").getBytes(StandardCharsets.UTF_8));
 		return m.get("pid") == null ? 0 : ((Number) m.get("pid")).longValue();
 	}
 

@@ -103,12 +103,7 @@ class CtlIT {
 		podman = new PodmanSandbox(dir.resolve("podman"));
 		lxc = new LxcSandbox(work.resolve("installed/lxc"));
 		socket = dir.resolve("ctl.sock");
-		conf = dir.resolve("cc-container-mng.conf");
-		Files.writeString(conf, Json.writeCompact(Map.of(
-			"service", Map.of("working_path", work.toString(), "monitor_interval", 1L, "command_timeout", 30L, "control_socket", socket.toString()),
-			"logging", Map.of("level", "INFO", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
-				"file", Map.of("enabled", true, "path", dir.resolve("cc-containerd.log").toString())),
-			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
+		conf = Daemon.writeConfig(dir, socket.getFileName().toString(), "INFO", podman);
 		Path ticker = podman.imageArchive("localhost/ctl/ticker:1", Busybox.TICKER, dir.resolve("ticker.tar"));
 		Path failing = podman.imageArchive("localhost/ctl/failing:1", Busybox.EXIT_AT_ONCE, dir.resolve("failing.tar"));
 		Path bundle = LxcBundles.create(dir, dir.resolve("bundle.tar.gz"), "b", Busybox.TICKER, null);

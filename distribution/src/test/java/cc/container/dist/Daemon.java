@@ -1,5 +1,7 @@
 package cc.container.dist;
 
+import cc.container.testing.PodmanSandbox;
+import cc.container.util.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -34,6 +37,22 @@ final class Daemon implements AutoCloseable {
 		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + workDir.resolve("felix-cache") + " -Dcc.containerd.upgrades="
 			+ workDir.resolve("upgrades"));
 		return new Daemon(pb.start(), out, err);
+	}
+
+	/**
+	 * Writes the daemon configuration {@code dir/cc-container-mng.conf} of an end-to-end test: working path
+	 * {@code dir/work}, monitor every second, the control socket {@code dir/<socket>}, the log file
+	 * {@code dir/cc-containerd.log} at {@code fileLevel}, and Podman in {@code podman}'s sandbox.
+	 */
+	static Path writeConfig(Path dir, String socket, String fileLevel, PodmanSandbox podman) throws IOException {
+		Path conf = dir.resolve("cc-container-mng.conf");
+		Files.writeString(conf, Json.writeCompact(Map.of(
+			"service", Map.of("working_path", dir.resolve("work").toString(), "monitor_interval", 1L, "command_timeout", 30L,
+				"control_socket", dir.resolve(socket).toString()),
+			"logging", Map.of("level", "INFO", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
+				"file", Map.of("enabled", true, "path", dir.resolve("cc-containerd.log").toString(), "level", fileLevel)),
+			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
+		return conf;
 	}
 
 	String stderrText() throws IOException {

@@ -97,13 +97,7 @@ class FieldUpgradeIT {
 		Path work = Files.createDirectories(dir.resolve("work"));
 		podman = new PodmanSandbox(dir.resolve("podman"));
 		lxc = new LxcSandbox(work.resolve("installed/lxc"));
-		conf = dir.resolve("cc-container-mng.conf");
-		Files.writeString(conf, Json.writeCompact(Map.of(
-			"service", Map.of("working_path", work.toString(), "monitor_interval", 1L, "command_timeout", 30L,
-				"control_socket", dir.resolve("ctl.sock").toString()),
-			"logging", Map.of("level", "INFO", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
-				"file", Map.of("enabled", true, "path", dir.resolve("cc-containerd.log").toString())),
-			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
+		conf = Daemon.writeConfig(dir, "ctl.sock", "INFO", podman);
 		Path image = podman.imageArchive("localhost/up/ticker:1", Busybox.TICKER, dir.resolve("ticker.tar"));
 		Path bundle = LxcBundles.create(dir, dir.resolve("bundle.tar.gz"), "b", Busybox.TICKER, null);
 		startDaemon();

@@ -41,13 +41,7 @@ class SupervisionIT {
 		work = Files.createDirectories(dir.resolve("work"));
 		podman = new PodmanSandbox(dir.resolve("podman"));
 		lxc = new LxcSandbox(work.resolve("installed/lxc"));
-		conf = dir.resolve("cc-container-mng.conf");
-		Files.writeString(conf, Json.writeCompact(Map.of(
-			"service", Map.of("working_path", work.toString(), "monitor_interval", 1L, "command_timeout", 30L,
-				"control_socket", dir.resolve("control.sock").toString()),
-			"logging", Map.of("level", "INFO", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
-				"file", Map.of("enabled", true, "path", dir.resolve("cc-containerd.log").toString(), "level", "DEBUG")),
-			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
+		conf = Daemon.writeConfig(dir, "control.sock", "DEBUG", podman);
 		// Installed as the installer would: the manager's image name and labels, the lxcpath folder.
 		podman.image("localhost/cc-container-mng/e2e-pod:1", Busybox.TICKER);
 		podman.podman("create", "--name", "e2e-pod", "--label", "cc-container-mng.managed=true", "--label", "cc-container-mng.version=1",
