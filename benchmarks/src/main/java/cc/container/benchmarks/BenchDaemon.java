@@ -25,6 +25,31 @@ final class BenchDaemon implements AutoCloseable {
 		this.conf = conf;
 	}
 
+	/** What a benchmark does with its daemon. */
+	interface Body {
+		void run(BenchDaemon daemon, PodmanSandbox podman, Path work) throws Exception;
+	}
+
+	/**
+	 * Runs {@code body} with a daemon on a fresh temporary folder and Podman sandbox, and removes them all afterwards
+	 * whatever happens.
+	 */
+	static void with(String name, long monitorInterval, Body body) throws Exception {
+		Path work = Files.createTempDirectory("cc-bench-" + name + "-");
+		PodmanSandbox podman = new PodmanSandbox(work.resolve("podman"));
+		BenchDaemon daemon = null;
+		try {
+			daemon = start(work, podman, monitorInterval);
+			body.run(daemon, podman, work);
+		} finally {
+			if (daemon != null) {
+				daemon.close();
+			}
+			podman.close();
+			Sh.run("rm", "-rf", work.toString());
+		}
+	}
+
 	/** Starts it and waits (60 s at most) for its control socket. */
 	static BenchDaemon start(Path work, PodmanSandbox podman, long monitorInterval) throws Exception {
 		Path conf = work.resolve("d.conf");

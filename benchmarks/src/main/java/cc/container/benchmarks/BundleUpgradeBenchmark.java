@@ -1,8 +1,6 @@
 package cc.container.benchmarks;
 
 import cc.container.testing.BundleJars;
-import cc.container.testing.Busybox;
-import cc.container.testing.PodmanSandbox;
 import cc.container.testing.Sh;
 import cc.container.util.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +24,7 @@ public final class BundleUpgradeBenchmark {
 	/** Runs the benchmark. */
 	public static void main(String[] args) throws Exception {
 		int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-		Path work = Files.createTempDirectory("cc-bench-upgrade-");
-		PodmanSandbox podman = new PodmanSandbox(work.resolve("podman"));
-		BenchDaemon daemon = null;
-		try {
-			daemon = BenchDaemon.start(work, podman, 1);
-			BenchDaemon d = daemon;
+		BenchDaemon.with("upgrade", 1, (d, podman, work) -> {
 			String pkg = BenchDaemon.tickerPackage(podman, work, ", \"registration_defaults\": { \"autostart\": true }");
 			d.ctl("install", pkg);
 			long pidBefore = pid(d);
@@ -40,7 +33,7 @@ public final class BundleUpgradeBenchmark {
 				shipped = s.filter(p -> p.getFileName().toString().startsWith("cc.container.driver.podman-")).findFirst().orElseThrow();
 			}
 			Path v2 = BundleJars.rebuilt(shipped, work.resolve("podman-9.0.1.jar"), "9.0.1");
-			long daemonPid = daemon.process.pid();
+			long daemonPid = d.process.pid();
 			Thread.sleep(3000);
 			String[] before = memory(daemonPid);
 
@@ -72,13 +65,7 @@ public final class BundleUpgradeBenchmark {
 			System.out.printf("daemon after start-up:  RSS %s kB, class loaders %s, classes %s%n", before[0], before[1], before[2]);
 			System.out.printf("daemon after %2d cycles: RSS %s kB, class loaders %s, classes %s%n", cycles, after[0], after[1], after[2]);
 			d.ctl("remove", "bench");
-		} finally {
-			if (daemon != null) {
-				daemon.close();
-			}
-			podman.close();
-			Sh.run("rm", "-rf", work.toString());
-		}
+		});
 	}
 
 	static String row(String what, double[] ms) {

@@ -1,15 +1,9 @@
 package cc.container.benchmarks;
 
-import cc.container.testing.Busybox;
-import cc.container.testing.PodmanSandbox;
 import cc.container.testing.Sh;
-import cc.container.util.json.Json;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Issue 6's benchmark: wall time of {@code containerctl list} and {@code containerctl start} against {@code podman ps}
@@ -25,12 +19,7 @@ public final class CtlBenchmark {
 	/** Runs the benchmark. */
 	public static void main(String[] args) throws Exception {
 		int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-		Path work = Files.createTempDirectory("cc-bench-ctl-");
-		PodmanSandbox podman = new PodmanSandbox(work.resolve("podman"));
-		BenchDaemon daemon = null;
-		try {
-			daemon = BenchDaemon.start(work, podman, 10);
-			BenchDaemon d = daemon;
+		BenchDaemon.with("ctl", 10, (d, podman, work) -> {
 			String ctl = BenchDaemon.ctlPath();
 			String pkg = BenchDaemon.tickerPackage(podman, work, "");
 			d.ctl("install", pkg, "--no-start");
@@ -51,13 +40,7 @@ public final class CtlBenchmark {
 			System.out.printf("%-50s %10s %10s %10s%n", "command", "median", "worst", "best");
 			rows.forEach(System.out::println);
 			d.ctl("remove", "bench");
-		} finally {
-			if (daemon != null) {
-				daemon.close();
-			}
-			podman.close();
-			Sh.run("rm", "-rf", work.toString());
-		}
+		});
 	}
 
 	static String row(String what, double[] ms) {
