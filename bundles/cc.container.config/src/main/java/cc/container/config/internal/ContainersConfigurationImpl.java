@@ -5,9 +5,7 @@ import cc.container.api.ContainerConfig;
 import cc.container.api.ContainersConfiguration;
 import cc.container.api.DaemonConfiguration;
 import cc.container.util.DaemonExit;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,52 +19,36 @@ import org.osgi.service.log.LoggerFactory;
  * starting); an invalid file on reload leaves the last good entries in force.
  */
 @Component(service = ContainersConfiguration.class, immediate = true)
-public final class ContainersConfigurationImpl implements ContainersConfiguration {
-	private final ContainersStore store;
+public final class ContainersConfigurationImpl extends StoreConfiguration {
 	private final Logger log;
 
 	/** Reads and validates the file. */
 	@Activate
 	public ContainersConfigurationImpl(BundleContext context, @Reference DaemonConfiguration daemon,
 		@Reference(service = LoggerFactory.class) Logger log) {
+		super(new ContainersStore(daemon.config().service().containersFile()));
 		this.log = log;
-		this.store = new ContainersStore(daemon.config().service().containersFile());
 		try {
-			store.load().forEach(log::warn);
+			load().forEach(log::warn);
 		} catch (ConfigException e) {
 			log.error("Invalid containers configuration, the daemon stops: {}", e.getMessage());
 			DaemonExit.exit(context, e.getMessage(), DaemonConfigurationImpl.EXIT_INVALID_CONFIG);
 			throw new IllegalStateException(e.getMessage(), e);
 		}
-		log.info("{} managed container(s) configured in {}.", store.containers().size(), store.file());
-	}
-
-	@Override
-	public Path file() {
-		return store.file();
-	}
-
-	@Override
-	public List<ContainerConfig> containers() {
-		return store.containers();
-	}
-
-	@Override
-	public Optional<ContainerConfig> container(String id) {
-		return store.container(id);
+		log.info("{} managed container(s) configured in {}.", containers().size(), file());
 	}
 
 	@Override
 	public void put(ContainerConfig container) throws ConfigException {
-		store.put(container);
+		super.put(container);
 		log.debug("Container {} configured: {}", container.id(), container);
 	}
 
 	@Override
 	public boolean remove(String id) throws ConfigException {
-		boolean removed = store.remove(id);
+		boolean removed = super.remove(id);
 		if (removed) {
-			log.debug("Container {} removed from {}.", id, store.file());
+			log.debug("Container {} removed from {}.", id, file());
 		}
 		return removed;
 	}
@@ -74,12 +56,12 @@ public final class ContainersConfigurationImpl implements ContainersConfiguratio
 	@Override
 	public List<ContainerConfig> reload() throws ConfigException {
 		try {
-			store.load().forEach(log::warn);
+			load().forEach(log::warn);
 		} catch (ConfigException e) {
 			log.error("The containers configuration was not reloaded, the last good one stays in force: {}", e.getMessage());
 			throw e;
 		}
-		log.info("Containers configuration reloaded: {} container(s).", store.containers().size());
-		return store.containers();
+		log.info("Containers configuration reloaded: {} container(s).", containers().size());
+		return containers();
 	}
 }

@@ -7,14 +7,27 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** The containers configuration of one file, without a framework: for tests, benchmarks and tools of the project. */
-public final class StoreConfiguration implements ContainersConfiguration {
+/**
+ * The containers configuration of one file. Without a framework it serves tests, benchmarks and tools of the project;
+ * the daemon's component ({@link ContainersConfigurationImpl}) is this with logging and the start-up rules.
+ */
+public class StoreConfiguration implements ContainersConfiguration {
 	private final ContainersStore store;
 
 	/** Reads {@code file} (a missing file means no containers). */
 	public StoreConfiguration(Path file) throws ConfigException {
-		this.store = new ContainersStore(file);
+		this(new ContainersStore(file));
 		store.load();
+	}
+
+	/** Over {@code store}, which the caller loads. */
+	StoreConfiguration(ContainersStore store) {
+		this.store = store;
+	}
+
+	/** Reads the file again; returns the warnings (unknown fields). */
+	List<String> load() throws ConfigException {
+		return store.load();
 	}
 
 	@Override
