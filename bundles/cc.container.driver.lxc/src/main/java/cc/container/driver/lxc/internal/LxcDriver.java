@@ -14,6 +14,7 @@ import cc.container.api.RuntimeStatus;
 import cc.container.util.AtomicFiles;
 import cc.container.util.Threads;
 import cc.container.util.runtime.Listeners;
+import cc.container.util.runtime.RecentStates;
 import cc.container.util.runtime.ToolRunner;
 import cc.container.util.tar.UnpackerFactory;
 import cc.container.util.tar.UnsafeArchiveException;
@@ -71,8 +72,9 @@ public final class LxcDriver implements RuntimeDriver {
 	private final Map<String, ProcessHandle> watched = new ConcurrentHashMap<>();
 	private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
 	private final Cgroups cgroups = new Cgroups();
-	private volatile Map<String, ContainerState> lastStates;
-	private volatile long lastStatesAt;
+	private final RecentStates recentStates = new RecentStates(STATES_REUSE);
+	/** The version file of each container folder, read once: only install and rename change it. */
+	private final Map<Path, String> versions = new ConcurrentHashMap<>();
 
 	/** The driver, configured by the daemon configuration ({@code runtimes.lxc}, {@code service.working_path}). */
 	@Activate
@@ -174,7 +176,8 @@ public final class LxcDriver implements RuntimeDriver {
 				"Installing LXC container " + spec.id() + " failed: " + e.getMessage(), e);
 		} finally {
 			deleteTree(staging);
-			lastStatesAt = 0;
+			versions.remove(dir(spec.id()));
+			recentStates.forget();
 		}
 	}
 
@@ -251,7 +254,7 @@ public final class LxcDriver implements RuntimeDriver {
 			watched.put(id, init);
 			listeners.fire(new ContainerEvent(id, ContainerEvent.Type.STARTED, Instant.now(), null));
 		}
-		lastStatesAt = 0;
+		recentStates.forget();
 	}
 
 	/**
@@ -315,7 +318,7 @@ public final class LxcDriver implements RuntimeDriver {
 		if (!r.ok() && !notRunning(r)) {
 			throw tools.failed("Stopping LXC container " + id, r);
 		}
-		lastStatesAt = 0;
+		recentStates.forget();
 	}
 
 	private static boolean notRunning(CommandResult r) {
@@ -340,8 +343,11 @@ public final class LxcDriver implements RuntimeDriver {
 			AtomicFiles.forceDirectory(lxcPath());
 		} catch (IOException e) {
 			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Renaming LXC container " + id + " failed: " + e.getMessage(), e);
+		} finally {
+			versions.remove(dir(id));
+			versions.remove(dir(newId));
 		}
-		lastStatesAt = 0;
+		recentStates.forget();
 	}
 
 	@Override
@@ -359,7 +365,8 @@ public final class LxcDriver implements RuntimeDriver {
 				+ (destroy.ok() ? dir(id) + " could not be deleted" : destroy.reason()));
 		}
 		lastCpu.remove(id);
-		lastStatesAt = 0;
+		versions.remove(dir(id));
+		recentStates.forget();
 	}
 
 	// ---------------------------------------------------------------- queries
@@ -373,8 +380,7 @@ public final class LxcDriver implements RuntimeDriver {
 	@Override
 	public Map<String, ContainerState> states() throws DriverException {
 		if (!Files.isDirectory(lxcPath())) {
-			lastStates = Map.of();
-			lastStatesAt = System.nanoTime();
+			recentStates.remember(Map.of());
 			return Map.of();
 		}
 		CommandResult r = run(timeout(), "lxc-ls", "--running", "-1");
@@ -422,8 +428,7 @@ public final class LxcDriver implements RuntimeDriver {
 			out.put(id, new ContainerState(id, RuntimeStatus.RUNNING, init.pid(), null, null, init.info().startInstant().orElse(null), null,
 				version(id)));
 		}
-		lastStates = Map.copyOf(out);
-		lastStatesAt = System.nanoTime();
+		recentStates.remember(out);
 		return out;
 	}
 
@@ -447,17 +452,23 @@ public final class LxcDriver implements RuntimeDriver {
 	}
 
 	private String version(String id) {
-		try {
-			return Files.readString(dir(id).resolve(VERSION_FILE)).trim();
-		} catch (IOException e) {
-			return null;
+		Path d = dir(id);
+		String v = versions.get(d);
+		if (v == null) {
+			try {
+				v = Files.readString(d.resolve(VERSION_FILE)).trim();
+				versions.put(d, v);
+			} catch (IOException e) {
+				return null;
+			}
 		}
+		return v;
 	}
 
 	@Override
 	public Map<String, ContainerStats> stats() throws DriverException {
-		Map<String, ContainerState> states = lastStates;
-		if (states == null || System.nanoTime() - lastStatesAt > STATES_REUSE.toNanos()) {
+		Map<String, ContainerState> states = recentStates.recent();
+		if (states == null) {
 			states = states();
 		}
 		Map<String, ContainerStats> out = new LinkedHashMap<>();
@@ -525,7 +536,7 @@ public final class LxcDriver implements RuntimeDriver {
 	private void watch() {
 		for (Map.Entry<String, ProcessHandle> e : watched.entrySet()) {
 			if (!e.getValue().isAlive() && watched.remove(e.getKey(), e.getValue())) {
-				lastStatesAt = 0;
+				recentStates.forget();
 				log.debug("The init process {} of LXC container {} ended.", e.getValue().pid(), e.getKey());
 				listeners.fire(new ContainerEvent(e.getKey(), ContainerEvent.Type.DIED, Instant.now(), null));
 			}

@@ -18,6 +18,7 @@ import cc.container.util.ShellWords;
 import cc.container.util.Threads;
 import cc.container.util.json.Json;
 import cc.container.util.runtime.Listeners;
+import cc.container.util.runtime.RecentStates;
 import cc.container.util.runtime.ToolRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,8 +64,7 @@ public final class PodmanDriver implements RuntimeDriver {
 	private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
 	private final Map<String, Boolean> oomByExit = new ConcurrentHashMap<>();
 	private final long hostMemory = hostMemory();
-	private volatile Map<String, ContainerState> lastStates;
-	private volatile long lastStatesAt;
+	private final RecentStates recentStates = new RecentStates(STATES_REUSE);
 	private RunningCommand eventStream;
 	private boolean active = true;
 	private long eventBackoffMs = 1000;
@@ -229,19 +229,19 @@ public final class PodmanDriver implements RuntimeDriver {
 	@Override
 	public void start(String id) throws DriverException {
 		checkContainer("Starting", id, timeout(), "start", id);
-		lastStatesAt = 0;
+		recentStates.forget();
 	}
 
 	@Override
 	public void stop(String id, Duration grace) throws DriverException {
 		checkContainer("Stopping", id, timeout().plus(grace), "stop", "--time", Long.toString(grace.toSeconds()), id);
-		lastStatesAt = 0;
+		recentStates.forget();
 	}
 
 	@Override
 	public void rename(String id, String newId) throws DriverException {
 		checkContainer("Renaming", id, timeout(), "rename", id, newId);
-		lastStatesAt = 0;
+		recentStates.forget();
 	}
 
 	@Override
@@ -256,7 +256,7 @@ public final class PodmanDriver implements RuntimeDriver {
 			}
 		}
 		lastCpu.remove(id);
-		lastStatesAt = 0;
+		recentStates.forget();
 	}
 
 	// ---------------------------------------------------------------- queries
@@ -315,8 +315,7 @@ public final class PodmanDriver implements RuntimeDriver {
 		out.forEach((id, s) -> result.put(id, s.status() == RuntimeStatus.EXITED
 			? new ContainerState(s.id(), s.status(), s.pid(), s.exitCode(), oomByExit.get(exitKey(s)), s.startedAt(), s.finishedAt(), s.version())
 			: s));
-		lastStates = Map.copyOf(result);
-		lastStatesAt = System.nanoTime();
+		recentStates.remember(result);
 		return result;
 	}
 
@@ -326,8 +325,8 @@ public final class PodmanDriver implements RuntimeDriver {
 
 	@Override
 	public Map<String, ContainerStats> stats() throws DriverException {
-		Map<String, ContainerState> states = lastStates;
-		if (states == null || System.nanoTime() - lastStatesAt > STATES_REUSE.toNanos()) {
+		Map<String, ContainerState> states = recentStates.recent();
+		if (states == null) {
 			states = states();
 		}
 		if (states.values().stream().noneMatch(ContainerState::running)) {
@@ -515,7 +514,7 @@ public final class PodmanDriver implements RuntimeDriver {
 				ContainerEvent e = PodmanJson.event((Map<?, ?>) o);
 				if (e != null) {
 					if (e.type() != ContainerEvent.Type.STARTED) {
-						lastStatesAt = 0;
+						recentStates.forget();
 					}
 					listeners.fire(e);
 				}
