@@ -48,4 +48,10 @@ public final class TestConfig {
 			}
 		};
 	}
+
+	/** A container id for a test: {@code prefix} and the test's name in lower-case letters and digits, 40 characters at most. */
+	public static String containerId(String prefix, String testName) {
+		String id = prefix + testName.replaceAll("[^A-Za-z0-9]", "").toLowerCase(java.util.Locale.ROOT);
+		return id.length() > 40 ? id.substring(0, 40) : id;
+	}
 }

@@ -67,10 +67,7 @@ class LxcDriverTest {
 	@BeforeEach
 	void driver(TestInfo info) {
 		driver = newDriver(TestConfig.daemon(work, null, TIMEOUT));
-		id = "lxc-" + info.getTestMethod().orElseThrow().getName().replaceAll("[^A-Za-z0-9]", "").toLowerCase();
-		if (id.length() > 40) {
-			id = id.substring(0, 40);
-		}
+		id = TestConfig.containerId("lxc-", info.getTestMethod().orElseThrow().getName());
 	}
 
 	@AfterEach

@@ -59,10 +59,7 @@ class PodmanDriverTest {
 	@BeforeEach
 	void driver(TestInfo info) {
 		driver = newDriver(TIMEOUT, "podman", sandbox.globalArgs());
-		id = "pod-" + info.getTestMethod().orElseThrow().getName().replaceAll("[^A-Za-z0-9]", "").toLowerCase();
-		if (id.length() > 40) {
-			id = id.substring(0, 40);
-		}
+		id = TestConfig.containerId("pod-", info.getTestMethod().orElseThrow().getName());
 	}
 
 	@AfterEach
