@@ -26,6 +26,7 @@ import cc.container.testing.TestLogger;
 import cc.container.util.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -308,6 +310,31 @@ class SupervisorRuntimeTest {
 		assertThat(driver(runtime).states().get(b).running()).isFalse();
 		assertThat(stateOf(a).get("desired")).isEqualTo("running");
 		assertThat(stateOf(a).get("status")).isEqualTo("stopped");
+	}
+
+	@Test
+	void stopManagedContainersNamesThoseItCouldNotStopAndExitsOne() throws Exception {
+		RestartPolicy policy = new RestartPolicy(true, 3, 0, 60);
+		String stopped = install("lxc", "sok", false, true, policy);
+		String stuck = install("podman", "sstuck", false, true, policy);
+		SupervisorImpl s = supervisor(null);
+		awaitStatus(s, stopped, ContainerStatus.RUNNING);
+		awaitStatus(s, stuck, ContainerStatus.RUNNING);
+		s.deactivate();
+		// The real podman, but it refuses every stop, as a wedged runtime would at shutdown.
+		Path refusing = work.resolve("podman-refusing-stop");
+		Files.writeString(refusing, "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = stop ] && { echo 'Error: simulated refusal' >&2; exit 125; }; done\n"
+			+ "exec podman \"$@\"\n");
+		Files.setPosixFilePermissions(refusing, PosixFilePermissions.fromString("rwxr-xr-x"));
+		podmanDriver = PodmanDriverAccess.create(new CommandRunnerImpl(work.resolve("exec"), x -> { }),
+			TestConfig.daemon(work, podman.globalArgs(), podman.environment(), refusing.toString(), Duration.ofSeconds(30)), TestLogger.create());
+		supervisor(SupervisorImpl.STOP_MANAGED);
+		Await.until("the shutdown stop to finish", WAIT, () -> !exits.isEmpty());
+		assertThat(exits).singleElement().asString().startsWith("1 could not stop " + stuck + " (").contains("simulated refusal")
+			.doesNotContain(stopped);
+		assertThat(driver("lxc").states().get(stopped).running()).isFalse();
+		assertThat(driver("podman").states().get(stuck).running()).isTrue();
+		assertThat(stateOf(stuck).get("desired")).isEqualTo("running");
 	}
 
 	@ParameterizedTest
