@@ -1,10 +1,10 @@
 package cc.container.benchmarks;
 
-import cc.container.api.Command;
-import cc.container.api.CommandException;
-import cc.container.api.CommandResult;
-import cc.container.api.CommandRunner;
-import cc.container.api.RunningCommand;
+import cc.container.api.exec.Command;
+import cc.container.api.exec.CommandException;
+import cc.container.api.exec.CommandResult;
+import cc.container.api.exec.CommandRunner;
+import cc.container.api.exec.RunningCommand;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;

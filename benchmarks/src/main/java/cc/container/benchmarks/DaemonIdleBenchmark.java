@@ -1,8 +1,8 @@
 package cc.container.benchmarks;
 
-import cc.container.api.ContainerSpec;
-import cc.container.api.DaemonConfig;
-import cc.container.api.RuntimeDriver;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.runtime.ContainerSpec;
+import cc.container.api.runtime.RuntimeDriver;
 import cc.container.driver.lxc.internal.LxcDriverAccess;
 import cc.container.driver.podman.internal.PodmanDriverAccess;
 import cc.container.exec.internal.CommandRunnerImpl;

@@ -1,8 +1,8 @@
 package cc.container.benchmarks;
 
-import cc.container.api.DaemonConfig;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
 import cc.container.dcp.internal.InstallerAccess;
 import cc.container.driver.lxc.internal.LxcDriverAccess;

@@ -1,13 +1,13 @@
 package cc.container.benchmarks;
 
-import cc.container.api.ContainerConfig;
 import cc.container.api.ContainerReport;
-import cc.container.api.ContainerSpec;
 import cc.container.api.ContainerStatus;
-import cc.container.api.DaemonConfig;
-import cc.container.api.RestartPolicy;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.RestartPolicy;
+import cc.container.api.runtime.ContainerSpec;
+import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
 import cc.container.driver.lxc.internal.LxcDriverAccess;
 import cc.container.driver.podman.internal.PodmanDriverAccess;

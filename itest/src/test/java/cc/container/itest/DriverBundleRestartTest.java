@@ -1,28 +1,27 @@
 package cc.container.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cc.container.api.BundleInfo;
 import cc.container.api.BundleUpgrades;
-import cc.container.api.ContainerConfig;
 import cc.container.api.ContainerReport;
-import cc.container.api.ContainerSpec;
 import cc.container.api.ContainerStatus;
-import cc.container.api.ContainersConfiguration;
-import cc.container.api.DaemonConfiguration;
-import cc.container.api.RestartPolicy;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
 import cc.container.api.UpgradeException;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.config.RestartPolicy;
+import cc.container.api.runtime.ContainerSpec;
+import cc.container.api.runtime.RuntimeDriver;
 import cc.container.testing.Await;
 import cc.container.testing.BundleJars;
-import cc.container.testing.Sh;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcBundles;
 import cc.container.testing.LxcSandbox;
 import cc.container.testing.PodmanSandbox;
+import cc.container.testing.Sh;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

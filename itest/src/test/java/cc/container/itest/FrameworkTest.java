@@ -2,12 +2,12 @@ package cc.container.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cc.container.api.ContainerConfig;
-import cc.container.api.ContainersConfiguration;
-import cc.container.api.DaemonConfiguration;
 import cc.container.api.LogControl;
-import cc.container.api.LogLevel;
-import cc.container.api.RestartPolicy;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.config.LogLevel;
+import cc.container.api.config.RestartPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

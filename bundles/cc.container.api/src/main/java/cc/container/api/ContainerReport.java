@@ -1,5 +1,6 @@
 package cc.container.api;
 
+import cc.container.api.runtime.ContainerStats;
 import java.time.Instant;
 import java.util.List;
 

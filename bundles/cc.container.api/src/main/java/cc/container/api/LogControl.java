@@ -1,5 +1,6 @@
 package cc.container.api;
 
+import cc.container.api.config.LogLevel;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** Changes how much the daemon logs while it runs. */

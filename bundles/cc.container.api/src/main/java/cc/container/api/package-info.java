@@ -1,9 +1,11 @@
 /**
- * The domain of cc-container-mng: the daemon and container configuration as immutable records, the services the
- * manager's bundles provide to each other, and the runtime driver SPI that driver bundles implement.
+ * The services that users of the manager drive, through {@code containerctl}, the Gogo shell or a remote manager: the
+ * {@link cc.container.api.Supervisor} (desired state, restart policy, state.json), the {@link cc.container.api.Installer}
+ * (packages), {@link cc.container.api.BundleUpgrades} (field upgrades) and {@link cc.container.api.LogControl}, with
+ * the reports and errors they answer with.
  *
- * <p>Services provided by the project are {@code @ProviderType}; the runtime driver SPI is {@code @ConsumerType}, so
- * that a driver bundle built against this package keeps working when the package grows in a minor version.
+ * <p>Every type here is provided by the project ({@code @ProviderType}, or a record the project builds): a consumer
+ * keeps working across minor versions of this package. See docs/architecture.md for how each API package may change.
  */
 @Export
 @Version("1.0.0")

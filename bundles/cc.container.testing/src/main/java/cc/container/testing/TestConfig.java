@@ -1,11 +1,11 @@
 package cc.container.testing;
 
-import cc.container.api.DaemonConfig;
-import cc.container.api.DaemonConfiguration;
-import cc.container.api.LogLevel;
-import cc.container.api.LoggingSettings;
-import cc.container.api.RuntimeSettings;
-import cc.container.api.ServiceSettings;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.config.LogLevel;
+import cc.container.api.config.LoggingSettings;
+import cc.container.api.config.RuntimeSettings;
+import cc.container.api.config.ServiceSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package cc.container.ctl;
 
-import cc.container.api.ContainerCommands;
+import cc.container.api.command.ContainerCommands;
 import cc.container.control.internal.Frames;
 import cc.container.shell.internal.Cli;
 import cc.container.shell.internal.Dcp;

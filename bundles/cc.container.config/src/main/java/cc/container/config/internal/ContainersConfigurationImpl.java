@@ -1,9 +1,9 @@
 package cc.container.config.internal;
 
-import cc.container.api.ConfigException;
-import cc.container.api.ContainerConfig;
-import cc.container.api.ContainersConfiguration;
-import cc.container.api.DaemonConfiguration;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfiguration;
 import cc.container.util.DaemonExit;
 import java.util.List;
 import org.osgi.framework.BundleContext;

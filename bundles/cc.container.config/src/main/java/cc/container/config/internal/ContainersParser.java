@@ -1,8 +1,8 @@
 package cc.container.config.internal;
 
-import cc.container.api.ConfigException;
-import cc.container.api.ContainerConfig;
-import cc.container.api.RestartPolicy;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.RestartPolicy;
 import cc.container.util.json.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;

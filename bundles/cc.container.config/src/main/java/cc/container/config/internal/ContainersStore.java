@@ -1,7 +1,7 @@
 package cc.container.config.internal;
 
-import cc.container.api.ConfigException;
-import cc.container.api.ContainerConfig;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.ContainerConfig;
 import cc.container.util.AtomicFiles;
 import cc.container.util.json.Json;
 import java.io.IOException;

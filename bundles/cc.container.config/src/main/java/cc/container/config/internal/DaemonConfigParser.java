@@ -1,11 +1,11 @@
 package cc.container.config.internal;
 
-import cc.container.api.ConfigException;
-import cc.container.api.DaemonConfig;
-import cc.container.api.LogLevel;
-import cc.container.api.LoggingSettings;
-import cc.container.api.RuntimeSettings;
-import cc.container.api.ServiceSettings;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.LogLevel;
+import cc.container.api.config.LoggingSettings;
+import cc.container.api.config.RuntimeSettings;
+import cc.container.api.config.ServiceSettings;
 import cc.container.util.json.Json;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package cc.container.config.internal;
 
-import cc.container.api.ConfigException;
-import cc.container.api.DaemonConfig;
-import cc.container.api.DaemonConfiguration;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.DaemonConfiguration;
 import cc.container.util.DaemonExit;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package cc.container.config.internal;
 
-import cc.container.api.ConfigException;
-import cc.container.api.LogLevel;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.LogLevel;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.LinkedHashSet;

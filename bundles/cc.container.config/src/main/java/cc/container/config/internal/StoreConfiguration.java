@@ -1,8 +1,8 @@
 package cc.container.config.internal;
 
-import cc.container.api.ConfigException;
-import cc.container.api.ContainerConfig;
-import cc.container.api.ContainersConfiguration;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.ContainersConfiguration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -3,9 +3,9 @@ package cc.container.config.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cc.container.api.ConfigException;
-import cc.container.api.ContainerConfig;
-import cc.container.api.RestartPolicy;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.RestartPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package cc.container.config.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cc.container.api.ConfigException;
-import cc.container.api.DaemonConfig;
-import cc.container.api.LogLevel;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.LogLevel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

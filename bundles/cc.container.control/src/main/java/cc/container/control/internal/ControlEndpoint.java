@@ -1,7 +1,7 @@
 package cc.container.control.internal;
 
-import cc.container.api.ContainerCommands;
-import cc.container.api.DaemonConfiguration;
+import cc.container.api.command.ContainerCommands;
+import cc.container.api.config.DaemonConfiguration;
 import cc.container.util.Threads;
 import cc.container.util.json.Json;
 import java.io.DataInputStream;

@@ -2,9 +2,9 @@ package cc.container.control.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cc.container.api.ContainerCommands;
-import cc.container.api.DaemonConfig;
-import cc.container.api.ServiceSettings;
+import cc.container.api.command.ContainerCommands;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.ServiceSettings;
 import cc.container.testing.Sh;
 import cc.container.testing.TestConfig;
 import cc.container.testing.TestLogger;

@@ -1,10 +1,10 @@
 package cc.container.dcp.internal;
 
-import cc.container.api.ContainersConfiguration;
-import cc.container.api.DaemonConfiguration;
 import cc.container.api.Installer;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
+import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.runtime.RuntimeDriver;
 import java.util.Map;
 import org.osgi.service.log.Logger;
 

@@ -1,19 +1,19 @@
 package cc.container.dcp.internal;
 
-import cc.container.api.ConfigException;
-import cc.container.api.ContainerConfig;
 import cc.container.api.ContainerReport;
-import cc.container.api.ContainerSpec;
-import cc.container.api.ContainerState;
 import cc.container.api.ContainerStatus;
-import cc.container.api.ContainersConfiguration;
-import cc.container.api.DaemonConfiguration;
-import cc.container.api.DriverException;
 import cc.container.api.InstallException;
 import cc.container.api.Installer;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
 import cc.container.api.SupervisorException;
+import cc.container.api.config.ConfigException;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.runtime.ContainerSpec;
+import cc.container.api.runtime.ContainerState;
+import cc.container.api.runtime.DriverException;
+import cc.container.api.runtime.RuntimeDriver;
 import cc.container.util.AtomicFiles;
 import cc.container.util.Threads;
 import cc.container.util.dcp.DcpException;
@@ -21,7 +21,6 @@ import cc.container.util.dcp.Manifest;
 import cc.container.util.dcp.PackageReader;
 import cc.container.util.json.Json;
 import java.io.IOException;
-
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

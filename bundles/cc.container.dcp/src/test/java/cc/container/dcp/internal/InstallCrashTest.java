@@ -2,10 +2,10 @@ package cc.container.dcp.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cc.container.api.DaemonConfig;
 import cc.container.api.InstallException;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
 import cc.container.driver.lxc.internal.LxcDriverAccess;
 import cc.container.driver.podman.internal.PodmanDriverAccess;

@@ -1,10 +1,10 @@
 package cc.container.exec.internal;
 
-import cc.container.api.Command;
-import cc.container.api.CommandException;
-import cc.container.api.CommandResult;
-import cc.container.api.CommandRunner;
-import cc.container.api.RunningCommand;
+import cc.container.api.exec.Command;
+import cc.container.api.exec.CommandException;
+import cc.container.api.exec.CommandResult;
+import cc.container.api.exec.CommandRunner;
+import cc.container.api.exec.RunningCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

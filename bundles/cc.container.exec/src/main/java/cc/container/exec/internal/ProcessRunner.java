@@ -1,9 +1,9 @@
 package cc.container.exec.internal;
 
-import cc.container.api.Command;
-import cc.container.api.CommandException;
-import cc.container.api.CommandResult;
-import cc.container.api.RunningCommand;
+import cc.container.api.exec.Command;
+import cc.container.api.exec.CommandException;
+import cc.container.api.exec.CommandResult;
+import cc.container.api.exec.RunningCommand;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -3,10 +3,10 @@ package cc.container.exec.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cc.container.api.Command;
-import cc.container.api.CommandException;
-import cc.container.api.CommandResult;
-import cc.container.api.RunningCommand;
+import cc.container.api.exec.Command;
+import cc.container.api.exec.CommandException;
+import cc.container.api.exec.CommandResult;
+import cc.container.api.exec.RunningCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package cc.container.logging.internal;
 
-import cc.container.api.LogLevel;
+import cc.container.api.config.LogLevel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

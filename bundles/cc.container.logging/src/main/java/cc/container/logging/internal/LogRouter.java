@@ -1,9 +1,9 @@
 package cc.container.logging.internal;
 
-import cc.container.api.DaemonConfig;
-import cc.container.api.DaemonConfiguration;
 import cc.container.api.LogControl;
-import cc.container.api.LogLevel;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.config.LogLevel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package cc.container.logging.internal;
 
-import cc.container.api.LogLevel;
+import cc.container.api.config.LogLevel;
 
 /** A destination of log lines with a level of its own. */
 public interface Sink extends AutoCloseable {

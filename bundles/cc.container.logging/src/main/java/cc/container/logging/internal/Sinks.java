@@ -1,7 +1,7 @@
 package cc.container.logging.internal;
 
-import cc.container.api.LogLevel;
-import cc.container.api.LoggingSettings;
+import cc.container.api.config.LogLevel;
+import cc.container.api.config.LoggingSettings;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package cc.container.logging.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cc.container.api.LogLevel;
+import cc.container.api.config.LogLevel;
 import org.junit.jupiter.api.Test;
 
 class LogRouterTest {

@@ -2,8 +2,8 @@ package cc.container.logging.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cc.container.api.LogLevel;
-import cc.container.api.LoggingSettings;
+import cc.container.api.config.LogLevel;
+import cc.container.api.config.LoggingSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package cc.container.shell.internal;
 
-import cc.container.api.ContainerCommands;
+import cc.container.api.command.ContainerCommands;
 import cc.container.util.dcp.DcpException;
 import cc.container.util.dcp.PackageBuilder;
 import cc.container.util.dcp.PackageReader;

@@ -1,12 +1,12 @@
 package cc.container.shell.internal;
 
 import cc.container.api.BundleUpgrades;
-import cc.container.api.ContainerCommands;
-import cc.container.api.ContainersConfiguration;
 import cc.container.api.Installer;
 import cc.container.api.LogControl;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
+import cc.container.api.command.ContainerCommands;
+import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.runtime.RuntimeDriver;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,15 +1,15 @@
 package cc.container.supervisor.internal;
 
-import cc.container.api.ContainerConfig;
 import cc.container.api.ContainerReport;
-import cc.container.api.ContainerState;
-import cc.container.api.ContainerStats;
 import cc.container.api.ContainerStatus;
 import cc.container.api.DesiredState;
-import cc.container.api.DriverException;
 import cc.container.api.HistoryEntry;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.SupervisorException;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.runtime.ContainerState;
+import cc.container.api.runtime.ContainerStats;
+import cc.container.api.runtime.DriverException;
+import cc.container.api.runtime.RuntimeDriver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package cc.container.supervisor.internal;
 
-import cc.container.api.RestartPolicy;
+import cc.container.api.config.RestartPolicy;
 import java.util.ArrayList;
 import java.util.List;
 

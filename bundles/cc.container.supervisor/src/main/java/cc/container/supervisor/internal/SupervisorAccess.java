@@ -1,9 +1,9 @@
 package cc.container.supervisor.internal;
 
-import cc.container.api.ContainersConfiguration;
-import cc.container.api.DaemonConfiguration;
-import cc.container.api.RuntimeDriver;
 import cc.container.api.Supervisor;
+import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.runtime.RuntimeDriver;
 import java.nio.file.Path;
 import java.util.Map;
 import org.osgi.service.log.Logger;

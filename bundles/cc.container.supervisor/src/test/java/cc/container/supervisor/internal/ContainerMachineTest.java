@@ -3,12 +3,12 @@ package cc.container.supervisor.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cc.container.api.ContainerConfig;
 import cc.container.api.ContainerReport;
 import cc.container.api.ContainerStatus;
 import cc.container.api.DesiredState;
-import cc.container.api.RestartPolicy;
-import cc.container.api.RuntimeDriver;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.RestartPolicy;
+import cc.container.api.runtime.RuntimeDriver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

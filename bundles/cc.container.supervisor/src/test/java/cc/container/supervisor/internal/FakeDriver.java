@@ -1,12 +1,12 @@
 package cc.container.supervisor.internal;
 
-import cc.container.api.ContainerEvent;
-import cc.container.api.ContainerSpec;
-import cc.container.api.ContainerState;
-import cc.container.api.ContainerStats;
-import cc.container.api.DriverException;
-import cc.container.api.RuntimeDriver;
-import cc.container.api.RuntimeStatus;
+import cc.container.api.runtime.ContainerEvent;
+import cc.container.api.runtime.ContainerSpec;
+import cc.container.api.runtime.ContainerState;
+import cc.container.api.runtime.ContainerStats;
+import cc.container.api.runtime.DriverException;
+import cc.container.api.runtime.RuntimeDriver;
+import cc.container.api.runtime.RuntimeStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

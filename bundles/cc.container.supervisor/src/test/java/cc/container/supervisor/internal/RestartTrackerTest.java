@@ -2,7 +2,7 @@ package cc.container.supervisor.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cc.container.api.RestartPolicy;
+import cc.container.api.config.RestartPolicy;
 import cc.container.supervisor.internal.RestartTracker.Decision.Kind;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,15 +2,15 @@ package cc.container.supervisor.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import cc.container.api.ContainerConfig;
 import cc.container.api.ContainerReport;
-import cc.container.api.ContainerSpec;
 import cc.container.api.ContainerStatus;
-import cc.container.api.ContainersConfiguration;
-import cc.container.api.DaemonConfig;
 import cc.container.api.DesiredState;
-import cc.container.api.RestartPolicy;
-import cc.container.api.RuntimeDriver;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.RestartPolicy;
+import cc.container.api.runtime.ContainerSpec;
+import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
 import cc.container.driver.lxc.internal.LxcDriverAccess;
 import cc.container.driver.podman.internal.PodmanDriverAccess;
@@ -37,9 +37,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The supervisor with the real drivers against real Podman and real LXC: crash restarts, giving up, a user's stop,

@@ -1,7 +1,7 @@
 package cc.container.util.dcp;
 
-import cc.container.api.ContainerConfig;
-import cc.container.api.RestartPolicy;
+import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.RestartPolicy;
 import cc.container.util.json.Json;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

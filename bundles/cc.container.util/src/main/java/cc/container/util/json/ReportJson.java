@@ -1,8 +1,8 @@
 package cc.container.util.json;
 
 import cc.container.api.ContainerReport;
-import cc.container.api.ContainerStats;
 import cc.container.api.HistoryEntry;
+import cc.container.api.runtime.ContainerStats;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

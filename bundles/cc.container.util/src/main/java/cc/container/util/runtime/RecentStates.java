@@ -1,6 +1,6 @@
 package cc.container.util.runtime;
 
-import cc.container.api.ContainerState;
+import cc.container.api.runtime.ContainerState;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,10 +1,10 @@
 package cc.container.util.runtime;
 
-import cc.container.api.Command;
-import cc.container.api.CommandException;
-import cc.container.api.CommandResult;
-import cc.container.api.CommandRunner;
-import cc.container.api.DriverException;
+import cc.container.api.exec.Command;
+import cc.container.api.exec.CommandException;
+import cc.container.api.exec.CommandResult;
+import cc.container.api.exec.CommandRunner;
+import cc.container.api.runtime.DriverException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,16 +1,16 @@
 package cc.container.driver.lxc.internal;
 
-import cc.container.api.CommandResult;
-import cc.container.api.CommandRunner;
-import cc.container.api.ContainerEvent;
-import cc.container.api.ContainerSpec;
-import cc.container.api.ContainerState;
-import cc.container.api.ContainerStats;
-import cc.container.api.DaemonConfig;
-import cc.container.api.DaemonConfiguration;
-import cc.container.api.DriverException;
-import cc.container.api.RuntimeDriver;
-import cc.container.api.RuntimeStatus;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.exec.CommandResult;
+import cc.container.api.exec.CommandRunner;
+import cc.container.api.runtime.ContainerEvent;
+import cc.container.api.runtime.ContainerSpec;
+import cc.container.api.runtime.ContainerState;
+import cc.container.api.runtime.ContainerStats;
+import cc.container.api.runtime.DriverException;
+import cc.container.api.runtime.RuntimeDriver;
+import cc.container.api.runtime.RuntimeStatus;
 import cc.container.util.AtomicFiles;
 import cc.container.util.Threads;
 import cc.container.util.runtime.Listeners;

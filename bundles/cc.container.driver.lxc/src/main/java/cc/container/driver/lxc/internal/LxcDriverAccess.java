@@ -1,8 +1,8 @@
 package cc.container.driver.lxc.internal;
 
-import cc.container.api.CommandRunner;
-import cc.container.api.DaemonConfig;
-import cc.container.api.RuntimeDriver;
+import cc.container.api.config.DaemonConfig;
+import cc.container.api.exec.CommandRunner;
+import cc.container.api.runtime.RuntimeDriver;
 import org.osgi.service.log.Logger;
 
 /** Builds the driver outside a framework, for benchmarks and tools of the project. */

@@ -1,8 +1,8 @@
 package cc.container.driver.podman.internal;
 
-import cc.container.api.ContainerEvent;
-import cc.container.api.ContainerState;
-import cc.container.api.RuntimeStatus;
+import cc.container.api.runtime.ContainerEvent;
+import cc.container.api.runtime.ContainerState;
+import cc.container.api.runtime.RuntimeStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -3,12 +3,12 @@ package cc.container.driver.podman.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import cc.container.api.ContainerEvent;
-import cc.container.api.ContainerSpec;
-import cc.container.api.ContainerState;
-import cc.container.api.ContainerStats;
-import cc.container.api.DriverException;
-import cc.container.api.RuntimeStatus;
+import cc.container.api.runtime.ContainerEvent;
+import cc.container.api.runtime.ContainerSpec;
+import cc.container.api.runtime.ContainerState;
+import cc.container.api.runtime.ContainerStats;
+import cc.container.api.runtime.DriverException;
+import cc.container.api.runtime.RuntimeStatus;
 import cc.container.exec.internal.CommandRunnerImpl;
 import cc.container.testing.Await;
 import cc.container.testing.Busybox;

@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.exec;
 
 /** A command that did not run to its end: it could not be started, it timed out, or the caller was interrupted. */
 public class CommandException extends Exception {

@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.runtime;
 
 /** What a runtime says of a container, reduced to what the manager needs. */
 public enum RuntimeStatus {

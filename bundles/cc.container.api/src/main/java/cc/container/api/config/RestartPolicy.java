@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.config;
 
 /**
  * What the manager does when a container stops unexpectedly (SPEC section 4).

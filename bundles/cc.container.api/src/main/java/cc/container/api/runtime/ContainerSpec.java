@@ -1,5 +1,6 @@
-package cc.container.api;
+package cc.container.api.runtime;
 
+import cc.container.api.config.ContainerConfig;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.exec;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.runtime;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.config;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.config;
 
 /**
  * A configuration file that cannot be used. The message is one sentence for the user: it names the file, the field

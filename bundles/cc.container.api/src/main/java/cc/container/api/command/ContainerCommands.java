@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.command;
 
 import java.io.PrintStream;
 import java.util.List;

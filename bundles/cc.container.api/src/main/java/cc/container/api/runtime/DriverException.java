@@ -1,4 +1,4 @@
-package cc.container.api;
+package cc.container.api.runtime;
 
 /**
  * A runtime operation that failed. The message is one sentence for the user naming the runtime, the container where
