@@ -4,11 +4,10 @@ import cc.container.api.exec.Command;
 import cc.container.api.exec.CommandException;
 import cc.container.api.exec.CommandResult;
 import cc.container.api.exec.RunningCommand;
-import java.io.BufferedReader;
+import cc.container.util.Lines;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,11 +97,8 @@ final class ProcessRunner {
 		}
 		debug.accept("Started " + command.display() + " (pid " + p.pid() + ")");
 		Thread reader = new Thread(() -> {
-			try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = r.readLine()) != null) {
-					lines.accept(line);
-				}
+			try (InputStream in = p.getInputStream()) {
+				Lines.split(in, lines);
 			} catch (IOException | RuntimeException e) {
 				// the stream ended because the process was killed, or a listener failed: the process goes either way
 			}

@@ -6,11 +6,11 @@ public final class DcpException extends Exception {
 
 	/** A refusal with its user-facing message. */
 	public DcpException(String message) {
-		super(message);
+		super(cc.container.util.Text.oneLine(message));
 	}
 
 	/** A refusal caused by another error. */
 	public DcpException(String message, Throwable cause) {
-		super(message, cause);
+		super(cc.container.util.Text.oneLine(message), cause);
 	}
 }

@@ -1,5 +1,6 @@
 package cc.container.util.dcp;
 
+import cc.container.util.Bounded;
 import cc.container.util.tar.TarEntry;
 import cc.container.util.tar.TarPaths;
 import cc.container.util.tar.TarReader;
@@ -32,6 +33,8 @@ import java.util.zip.ZipException;
 public final class PackageReader {
 	static final Set<String> ROOTS = Set.of("manifest.json", "payload", "checksums", "metadata");
 	static final int MAX_SMALL_FILE = 1 << 20;
+	/** The most members a package may have (the generator writes 8; metadata/ may hold a few more files). */
+	static final int MAX_MEMBERS = 256;
 
 	private PackageReader() {
 	}
@@ -53,6 +56,7 @@ public final class PackageReader {
 	 * @param progress told what is being done, in a few words
 	 */
 	public static Verified verify(Path file, Path staging, long freeBytes, Consumer<String> progress) throws DcpException, IOException {
+		Bounded.requireRegularFile(file);
 		try (InputStream raw = Files.newInputStream(file)) {
 			return verify(raw, staging, freeBytes, progress);
 		}
@@ -79,6 +83,9 @@ public final class PackageReader {
 				}
 				if (name.isEmpty()) {
 					continue;
+				}
+				if (seen.size() >= MAX_MEMBERS) {
+					throw new DcpException("the package is refused: it has more than " + MAX_MEMBERS + " members");
 				}
 				if (seen.put(name, e.type()) != null) {
 					throw new DcpException("the package is refused: the member \"" + name + "\" appears twice");
@@ -126,7 +133,13 @@ public final class PackageReader {
 					progress.accept("verifying payload (" + e.size() / (1024 * 1024) + " MB)");
 					payload = staging.resolve(payloadName);
 					MessageDigest md = sha256();
-					try (OutputStream out = new DigestOutputStream(Files.newOutputStream(payload, StandardOpenOption.CREATE_NEW), md)) {
+					OutputStream file;
+					try {
+						file = Files.newOutputStream(payload, StandardOpenOption.CREATE_NEW);
+					} catch (IOException x) {
+						throw new StagingFailed(x);
+					}
+					try (OutputStream out = new DigestOutputStream(new StagingStream(file), md)) {
 						tar.content().transferTo(out);
 					}
 					payloadSize = e.size();
@@ -134,6 +147,8 @@ public final class PackageReader {
 				}
 				// metadata/* and other files under the four roots are skipped unread
 			}
+		} catch (StagingFailed x) {
+			throw x.getCause(); // the device's disk, not the package
 		} catch (ZipException x) {
 			throw new DcpException("the package is not a gzip-compressed tar (" + x.getMessage() + ")");
 		} catch (EOFException x) {
@@ -141,13 +156,12 @@ public final class PackageReader {
 		} catch (UnsafeArchiveException x) {
 			throw new DcpException("the package is refused: " + x.getMessage());
 		} catch (IOException x) {
-			if (x.getMessage() != null && (x.getMessage().contains("truncated") || x.getMessage().contains("Unexpected end of ZLIB"))) {
+			String m = String.valueOf(x.getMessage());
+			if (m.contains("truncated") || m.contains("Unexpected end of ZLIB")) {
 				throw new DcpException("the package is truncated: it ends in the middle of its content");
 			}
-			if (x.getMessage() != null && x.getMessage().startsWith("a tar header")) {
-				throw new DcpException("the package is not a valid tar archive inside its gzip (" + x.getMessage() + ")");
-			}
-			throw x;
+			// Whatever else the tar reader or the decompressor found wrong is the package's fault.
+			throw new DcpException("the package is not a valid tar archive inside its gzip (" + m + ")");
 		}
 		if (manifest == null) {
 			throw new DcpException("the package has no manifest.json");
@@ -179,6 +193,45 @@ public final class PackageReader {
 			throw new DcpException("the payload is " + payloadSize + " bytes but the manifest declares " + m.sizeBytes() + " (size_bytes)");
 		}
 		return new Verified(m, payload, payloadName);
+	}
+
+	/** A failure to write the staged payload: the device's disk, not the package. */
+	static final class StagingFailed extends IOException {
+		private static final long serialVersionUID = 1L;
+
+		StagingFailed(IOException cause) {
+			super(cause);
+		}
+
+		@Override
+		public synchronized IOException getCause() {
+			return (IOException) super.getCause();
+		}
+	}
+
+	/** The staged payload's file: its write failures are told apart from the package's read failures. */
+	static final class StagingStream extends java.io.FilterOutputStream {
+		StagingStream(OutputStream out) {
+			super(out);
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) throws IOException {
+			try {
+				out.write(b, off, len);
+			} catch (IOException e) {
+				throw new StagingFailed(e);
+			}
+		}
+
+		@Override
+		public void close() throws IOException {
+			try {
+				out.close();
+			} catch (IOException e) {
+				throw new StagingFailed(e);
+			}
+		}
 	}
 
 	private static byte[] small(TarReader tar, TarEntry e, String name) throws IOException, DcpException {

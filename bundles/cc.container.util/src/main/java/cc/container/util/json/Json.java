@@ -1,11 +1,13 @@
 package cc.container.util.json;
 
+import cc.container.util.Bounded;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -23,11 +25,27 @@ import java.util.Map;
  * A small JSON tree on top of Jackson's streaming API: objects are {@link LinkedHashMap}s (field order kept),
  * arrays {@link List}s, numbers {@link Long}, {@link BigInteger} or {@link BigDecimal}, then strings, booleans and
  * {@code null}. Streaming keeps the daemon free of Jackson's data binding, which costs memory on a device.
+ *
+ * <p>Every document the daemon reads may come from outside (a package's manifest, a hand-edited file, a request), so
+ * what one may hold is bounded: nesting {@value #MAX_DEPTH} deep, numbers of {@value #MAX_NUMBER_LENGTH} characters
+ * with an exponent of at most {@value #MAX_EXPONENT} either way (a number such as {@code 1e999999999} would otherwise
+ * take gigabytes once written out), strings of {@value #MAX_STRING} characters. Callers bound the document itself
+ * ({@link #parse(java.nio.file.Path, int)}).
  */
 public final class Json {
+	/** How deep objects and arrays may nest. */
+	public static final int MAX_DEPTH = 32;
+	/** The longest number, in characters. */
+	public static final int MAX_NUMBER_LENGTH = 64;
+	/** The largest exponent (either way) of a number with a fraction or an exponent. */
+	public static final int MAX_EXPONENT = 64;
+	/** The longest string, in characters. */
+	public static final int MAX_STRING = 1 << 20;
 
 	private static final JsonFactory FACTORY = JsonFactory.builder()
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH)
+			.maxStringLength(MAX_STRING).build())
 		.build();
 
 	private Json() {
@@ -63,6 +81,15 @@ public final class Json {
 		}
 	}
 
+	/**
+	 * Reads and parses a file of at most {@code maxBytes} bytes.
+	 *
+	 * @throws IOException when it cannot be read or is larger; the message says which
+	 */
+	public static Object parse(java.nio.file.Path file, int maxBytes) throws IOException, SyntaxException {
+		return parse(Bounded.read(file, maxBytes));
+	}
+
 	/** Parses one JSON document into a tree. */
 	public static Object parse(byte[] content) throws SyntaxException {
 		try (JsonParser p = FACTORY.createParser(content)) {
@@ -77,6 +104,9 @@ public final class Json {
 				throw new SyntaxException("unexpected content after the end of the JSON document", at.getLineNr(), at.getColumnNr());
 			}
 			return value;
+		} catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+			JsonLocation at = e.getLocation();
+			throw new SyntaxException(limit(e.getMessage()), at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr());
 		} catch (JsonParseException e) {
 			JsonLocation at = e.getLocation();
 			int line = at == null ? 0 : at.getLineNr();
@@ -85,6 +115,21 @@ public final class Json {
 		} catch (IOException e) {
 			throw new UncheckedIOException(e);
 		}
+	}
+
+	/** Jackson's message of a broken limit, in the words of this class. */
+	private static String limit(String message) {
+		String m = message == null ? "" : message;
+		if (m.contains("Number value length")) {
+			return "a number is longer than " + MAX_NUMBER_LENGTH + " characters";
+		}
+		if (m.contains("nesting depth")) {
+			return "objects and arrays nest deeper than " + MAX_DEPTH + " levels";
+		}
+		if (m.contains("String value length")) {
+			return "a string is longer than " + MAX_STRING + " characters";
+		}
+		return "a limit of the reader was passed";
 	}
 
 	private static String describe(JsonParseException e) {
@@ -131,8 +176,14 @@ public final class Json {
 					default:
 						return p.getBigIntegerValue();
 				}
-			case VALUE_NUMBER_FLOAT:
-				return p.getDecimalValue();
+			case VALUE_NUMBER_FLOAT: {
+				BigDecimal d = p.getDecimalValue();
+				if (Math.abs((long) d.scale()) > MAX_EXPONENT || d.precision() - (long) d.scale() > MAX_EXPONENT) {
+					JsonLocation at = p.currentTokenLocation();
+					throw new JsonParseException(p, "the number " + p.getText() + " is out of range", at);
+				}
+				return d;
+			}
 			case VALUE_TRUE:
 				return Boolean.TRUE;
 			case VALUE_FALSE:

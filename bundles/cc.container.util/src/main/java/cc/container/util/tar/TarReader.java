@@ -13,14 +13,26 @@ import java.util.Map;
  * headers). It streams: nothing but the current header is held in memory, and {@link #content()} reads the current
  * member's bytes. Malformed input is an {@link IOException} that says what is wrong.
  *
- * <p>The project reads untrusted packages with it; it is deliberately small and strict rather than forgiving.
+ * <p>The project reads untrusted packages with it; it is deliberately small and strict rather than forgiving. What
+ * a header may hold is bounded, so that no archive, however made, costs more than a few hundred KiB of heap: one
+ * extended header (PAX or GNU long name) at most {@value #MAX_META} bytes, at most {@value #MAX_CHAIN} of them before
+ * a member, global PAX records at most {@value #MAX_GLOBAL} bytes in all, names and link targets at most
+ * {@value #MAX_NAME} bytes.
  */
 public final class TarReader implements AutoCloseable {
 	private static final int BLOCK = 512;
-	private static final long MAX_META = 1 << 20;
+	/** The largest extended header (PAX record set or GNU long name) accepted. */
+	static final int MAX_META = 64 << 10;
+	/** The most extended headers in a row before a member. */
+	static final int MAX_CHAIN = 8;
+	/** The most bytes of global PAX records kept over the whole archive. */
+	static final int MAX_GLOBAL = 64 << 10;
+	/** The longest member name or link target (Linux's PATH_MAX). */
+	static final int MAX_NAME = 4096;
 	private final InputStream in;
 	private final byte[] header = new byte[BLOCK];
 	private final Map<String, String> globalPax = new HashMap<>();
+	private int globalBytes;
 	private long remaining;
 	private long padding;
 	private boolean done;
@@ -41,6 +53,7 @@ public final class TarReader implements AutoCloseable {
 		String longName = null;
 		String longLink = null;
 		Map<String, String> pax = new HashMap<>(globalPax);
+		int chain = 0;
 		while (true) {
 			if (!readBlock(header)) {
 				throw new IOException("the archive ends without its end-of-archive marker (truncated?)");
@@ -54,7 +67,10 @@ public final class TarReader implements AutoCloseable {
 			long size = number(124, 12, "size");
 			if (flag == 'L' || flag == 'K' || flag == 'x' || flag == 'g') {
 				if (size > MAX_META) {
-					throw new IOException("an extended header of " + size + " bytes is too large");
+					throw new UnsafeArchiveException("an extended header of " + size + " bytes is too large (at most " + MAX_META + ")");
+				}
+				if (++chain > MAX_CHAIN) {
+					throw new UnsafeArchiveException("more than " + MAX_CHAIN + " extended headers follow each other without a member");
 				}
 				byte[] data = readFully((int) size);
 				skip(pad(size));
@@ -69,6 +85,10 @@ public final class TarReader implements AutoCloseable {
 						pax.putAll(parsePax(data));
 						break;
 					default:
+						globalBytes += data.length;
+						if (globalBytes > MAX_GLOBAL) {
+							throw new UnsafeArchiveException("the global PAX headers hold more than " + MAX_GLOBAL + " bytes");
+						}
 						Map<String, String> g = parsePax(data);
 						globalPax.putAll(g);
 						pax.putAll(g);
@@ -113,6 +133,9 @@ public final class TarReader implements AutoCloseable {
 			}
 			if (name.isEmpty()) {
 				throw new IOException("a member has an empty name");
+			}
+			if (name.length() > MAX_NAME || link.length() > MAX_NAME) {
+				throw new UnsafeArchiveException("a member's name or link target is longer than " + MAX_NAME + " characters");
 			}
 			remaining = size;
 			padding = pad(size);

@@ -55,18 +55,30 @@ public final class TarWriter implements AutoCloseable {
 		file(name, mode, mtime, content.length, new java.io.ByteArrayInputStream(content));
 	}
 
+	/**
+	 * Adds a member of any type ({@code '1'} hard link, {@code '2'} symbolic link, {@code 'x'} PAX header, ...) with
+	 * this content and link target, exactly as given: no name is checked or made to fit. The archives a well-behaved
+	 * tool never writes (chained extended headers, oversized ones) are written with it for the reader's tests.
+	 */
+	public void member(String name, char type, int mode, Instant mtime, byte[] content, String link) throws IOException {
+		rawHeader(name, type, mode, content.length, mtime, link);
+		out.write(content);
+		pad(content.length);
+	}
+
 	private void header(String name, char type, int mode, long size, Instant mtime) throws IOException {
 		byte[] n = name.getBytes(StandardCharsets.UTF_8);
 		if (n.length > 100) {
-			byte[] rec = pax("path", name);
-			rawHeader("PaxHeaders/" + (name.length() > 80 ? name.substring(name.length() - 80) : name), 'x', 0644, rec.length, mtime);
+			byte[] rec = paxRecord("path", name);
+			rawHeader("PaxHeaders/" + (name.length() > 80 ? name.substring(name.length() - 80) : name), 'x', 0644, rec.length, mtime, "");
 			out.write(rec);
 			pad(rec.length);
 		}
-		rawHeader(name, type, mode, size, mtime);
+		rawHeader(name, type, mode, size, mtime, "");
 	}
 
-	private static byte[] pax(String key, String value) {
+	/** One PAX record: {@code "<length> <key>=<value>\n"}, the length counting the whole record. */
+	public static byte[] paxRecord(String key, String value) {
 		String body = " " + key + "=" + value + "\n";
 		int len = body.getBytes(StandardCharsets.UTF_8).length;
 		int total = len + Integer.toString(len).length();
@@ -76,10 +88,12 @@ public final class TarWriter implements AutoCloseable {
 		return (total + body).getBytes(StandardCharsets.UTF_8);
 	}
 
-	private void rawHeader(String name, char type, int mode, long size, Instant mtime) throws IOException {
+	private void rawHeader(String name, char type, int mode, long size, Instant mtime, String link) throws IOException {
 		byte[] h = new byte[BLOCK];
 		byte[] n = name.getBytes(StandardCharsets.UTF_8);
 		System.arraycopy(n, 0, h, 0, Math.min(100, n.length));
+		byte[] l = link.getBytes(StandardCharsets.UTF_8);
+		System.arraycopy(l, 0, h, 157, Math.min(100, l.length));
 		octal(h, 100, 8, mode);
 		octal(h, 108, 8, 0);
 		octal(h, 116, 8, 0);

@@ -8,6 +8,6 @@ public final class UnsafeArchiveException extends IOException {
 
 	/** A refusal with its user-facing message. */
 	public UnsafeArchiveException(String message) {
-		super(message);
+		super(cc.container.util.Text.oneLine(message));
 	}
 }

@@ -28,4 +28,21 @@ class JsonTest {
 	void integersBecomeLongs() throws Exception {
 		assertThat(Json.parse("[1, -2]".getBytes(StandardCharsets.UTF_8))).isEqualTo(List.of(1L, -2L));
 	}
+
+	@Test
+	void hostileDocumentsAreRefusedCheaply() {
+		// 1e999999999 is eleven characters, but a billion digits once written out: refused as it is read.
+		assertThatThrownBy(() -> Json.parse("{\"version\": 1e999999999}".getBytes(StandardCharsets.UTF_8)))
+			.isInstanceOf(Json.SyntaxException.class).hasMessageContaining("the number 1e999999999 is out of range");
+		assertThatThrownBy(() -> Json.parse("[1e-999999999]".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("out of range");
+		assertThatThrownBy(() -> Json.parse(("[" + "9".repeat(100) + "]").getBytes(StandardCharsets.UTF_8)))
+			.hasMessageContaining("a number is longer than 64 characters");
+		assertThatThrownBy(() -> Json.parse(("[".repeat(100) + "]".repeat(100)).getBytes(StandardCharsets.UTF_8)))
+			.hasMessageContaining("nest deeper than 32 levels");
+	}
+
+	@Test
+	void ordinaryNumbersStayWhatTheyAre() throws Exception {
+		assertThat(Json.parse("[0.5, 1e3, 123456789.25]".getBytes(StandardCharsets.UTF_8)).toString()).isEqualTo("[0.5, 1E+3, 123456789.25]");
+	}
 }

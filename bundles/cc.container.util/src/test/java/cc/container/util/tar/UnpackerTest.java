@@ -56,7 +56,7 @@ class UnpackerTest {
 		run(src, "tar", fmt, "-czf", tgz.toString(), ".");
 		Path out = Files.createDirectory(dir.resolve("out"));
 		try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz))) {
-			new Unpacker(true, 1 << 30).unpack(in, out);
+			new Unpacker(true, 1 << 30, 1000).unpack(in, out);
 		}
 		Path deep = out.resolve("rootfs/" + "d".repeat(60) + "/" + "e".repeat(60) + "/" + "f".repeat(60));
 		assertThat(deep.resolve("long-name-" + "x".repeat(120))).hasContent("deep");
@@ -91,7 +91,7 @@ class UnpackerTest {
 		Path tar = hostile(members);
 		Path out = Files.createDirectories(dir.resolve("out-" + System.nanoTime()));
 		try (InputStream in = Files.newInputStream(tar)) {
-			assertThatThrownBy(() -> new Unpacker(true, 1 << 20).unpack(in, out)).isInstanceOf(UnsafeArchiveException.class)
+			assertThatThrownBy(() -> new Unpacker(true, 1 << 20, 1000).unpack(in, out)).isInstanceOf(UnsafeArchiveException.class)
 				.hasMessage(message);
 		}
 		assertThat(dir.resolve("escaped")).doesNotExist();
@@ -118,7 +118,7 @@ class UnpackerTest {
 	void absoluteLinksAreRefusedWhereTheCallerSaysSo() throws Exception {
 		Path tar = hostile("l('abs','/etc/passwd')");
 		try (InputStream in = Files.newInputStream(tar)) {
-			assertThatThrownBy(() -> new Unpacker(false, 1 << 20).unpack(in, Files.createDirectory(dir.resolve("o"))))
+			assertThatThrownBy(() -> new Unpacker(false, 1 << 20, 1000).unpack(in, Files.createDirectory(dir.resolve("o"))))
 				.hasMessage("the symbolic link \"abs\" points outside the archive (/etc/passwd)");
 		}
 	}
@@ -130,10 +130,10 @@ class UnpackerTest {
 		run(src, "tar", "-cf", tar.toString(), ".");
 		byte[] all = Files.readAllBytes(tar);
 		byte[] cut = java.util.Arrays.copyOf(all, 1024 + 100);
-		assertThatThrownBy(() -> new Unpacker(true, 1 << 30).unpack(new java.io.ByteArrayInputStream(cut),
+		assertThatThrownBy(() -> new Unpacker(true, 1 << 30, 1000).unpack(new java.io.ByteArrayInputStream(cut),
 			Files.createDirectory(dir.resolve("o1")))).isInstanceOf(IOException.class).hasMessageContaining("truncated");
 		byte[] junk = "this is not a tar archive at all".repeat(40).getBytes();
-		assertThatThrownBy(() -> new Unpacker(true, 1 << 30).unpack(new java.io.ByteArrayInputStream(junk),
+		assertThatThrownBy(() -> new Unpacker(true, 1 << 30, 1000).unpack(new java.io.ByteArrayInputStream(junk),
 			Files.createDirectory(dir.resolve("o2")))).hasMessage("a tar header has a wrong checksum: this is not a tar archive, or it is damaged");
 	}
 
