@@ -1,10 +1,14 @@
 package cc.container.driver.lxc.internal;
 
+import cc.container.util.Lines;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,9 +17,15 @@ import java.util.function.Consumer;
 
 /**
  * A container's console log ({@code console.log}, and {@code console.log.1} that LXC rotates it to). The console is
- * a terminal: lines end in CR LF, and the CR is dropped here.
+ * a terminal: lines end in CR LF, and the CR is dropped here. The files are opened without following links and read
+ * from their end, at most {@value #MAX_TAIL} bytes of each, so neither a link nor a file that grew past its cap can
+ * make the daemon read what is not the console's, or more than it can hold.
  */
 final class ConsoleLog {
+	/** The most bytes read from the end of each file for a tail. */
+	static final int MAX_TAIL = 2 << 20;
+	/** The most bytes a follower reads in one poll. */
+	static final int MAX_POLL = 256 << 10;
 	private final Path file;
 
 	ConsoleLog(Path file) {
@@ -30,27 +40,39 @@ final class ConsoleLog {
 	List<String> tail(int n) throws IOException {
 		Deque<String> last = new ArrayDeque<>();
 		for (Path p : List.of(rotated(), file)) {
-			if (Files.exists(p)) {
-				for (String line : lines(Files.readAllBytes(p))) {
-					last.addLast(line);
-					if (last.size() > n) {
-						last.removeFirst();
-					}
+			lastBytes(p, (line) -> {
+				last.addLast(line);
+				if (last.size() > n) {
+					last.removeFirst();
 				}
-			}
+			});
 		}
 		return new ArrayList<>(last);
 	}
 
-	static List<String> lines(byte[] bytes) {
-		List<String> out = new ArrayList<>();
-		for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-			out.add(strip(line));
+	/** Hands the lines of the last {@link #MAX_TAIL} bytes of {@code p} to {@code sink}; nothing for a missing file. */
+	private static void lastBytes(Path p, Consumer<String> sink) throws IOException {
+		try (SeekableByteChannel ch = Files.newByteChannel(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+			long size = ch.size();
+			long from = Math.max(0, size - MAX_TAIL);
+			ch.position(from);
+			// Read from the middle, the first line would be the end of a longer one: it is skipped.
+			boolean[] skip = { from > 0 };
+			Lines target = new Lines(line -> {
+				if (!skip[0]) {
+					sink.accept(line);
+				}
+				skip[0] = false;
+			});
+			ByteBuffer buf = ByteBuffer.allocate(64 << 10);
+			while (ch.read(buf) > 0) {
+				target.feed(buf.array(), 0, buf.position());
+				buf.clear();
+			}
+			target.flush();
+		} catch (NoSuchFileException e) {
+			// no console output yet
 		}
-		if (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
-			out.remove(out.size() - 1);
-		}
-		return out;
 	}
 
 	static String strip(String line) {
@@ -59,41 +81,40 @@ final class ConsoleLog {
 
 	/** Follows the file: each {@link #poll()} hands the lines written since the previous one to the sink. */
 	final class Follower {
-		private final Consumer<String> sink;
+		private final Lines lines;
 		private long position;
-		private final StringBuilder partial = new StringBuilder();
 
 		Follower(Consumer<String> sink) throws IOException {
-			this.sink = sink;
-			this.position = Files.exists(file) ? Files.size(file) : 0;
+			this.lines = new Lines(sink);
+			this.position = size();
+		}
+
+		private long size() throws IOException {
+			try {
+				return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
+			} catch (NoSuchFileException e) {
+				return 0;
+			}
 		}
 
 		void poll() {
-			try {
-				if (!Files.exists(file)) {
-					return;
-				}
-				long size = Files.size(file);
+			try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+				long size = ch.size();
 				if (size < position) {
 					position = 0; // rotated: the live file starts again
 				}
 				if (size == position) {
 					return;
 				}
-				try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-					raf.seek(position);
-					byte[] buf = new byte[(int) Math.min(size - position, 1 << 20)];
-					raf.readFully(buf);
-					position += buf.length;
-					partial.append(new String(buf, StandardCharsets.UTF_8));
-				}
-				int nl;
-				while ((nl = partial.indexOf("\n")) >= 0) {
-					sink.accept(strip(partial.substring(0, nl)));
-					partial.delete(0, nl + 1);
+				ch.position(position);
+				ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - position, MAX_POLL));
+				int n = ch.read(buf);
+				if (n > 0) {
+					position += n;
+					lines.feed(buf.array(), 0, n);
 				}
 			} catch (IOException e) {
-				// the file is being rotated; the next poll reads on
+				// not there yet, or being rotated: the next poll reads on
 			}
 		}
 	}

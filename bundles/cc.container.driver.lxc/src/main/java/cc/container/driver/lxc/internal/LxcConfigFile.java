@@ -7,48 +7,90 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rewrites the author's LXC {@code config} for the container's home on the device: {@code lxc.rootfs.path},
- * {@code lxc.uts.name} and {@code lxc.console.logfile} point at the container's folder; every other line stays as
- * the author wrote it. A console log cap is added when the author set none.
+ * Rewrites the author's LXC {@code config} for the container's home on the device. The manager pins the keys that
+ * name files on the host: {@code lxc.rootfs.path} (the container's own {@code rootfs/}), {@code lxc.uts.name},
+ * {@code lxc.console.logfile} and {@code lxc.log.file} (files of the container's folder), and the console log's size
+ * and rotation (its cap). Each is written once, at its first place, whatever the author wrote and however many times:
+ * LXC takes the last line of a key, so a second {@code lxc.rootfs.path} line that stayed would name the root file
+ * system that {@code lxc-destroy} deletes. A root file system that is not a folder, or two different ones, is refused.
+ * Every other line stays as the author wrote it.
  */
 final class LxcConfigFile {
 	/** Size of the console log before LXC rotates it; one rotated file is kept. */
 	static final String CONSOLE_SIZE = "1MB";
+	/** Keys of LXC 2 and their names since LXC 3. */
+	private static final Map<String, String> RENAMED = Map.of("lxc.rootfs", "lxc.rootfs.path", "lxc.utsname", "lxc.uts.name", "lxc.logfile",
+		"lxc.log.file");
 
 	private LxcConfigFile() {
 	}
 
-	static String rewrite(String config, Path dir, String id) {
+	/** A config that cannot be installed; the message says why, in one sentence. */
+	static final class Refused extends Exception {
+		private static final long serialVersionUID = 1L;
+
+		Refused(String message) {
+			super(cc.container.util.Text.oneLine(message));
+		}
+	}
+
+	/** The manager's values of the keys it pins, for a container of {@code id} in {@code dir}. */
+	static Map<String, String> pinned(Path dir, String id) {
 		Map<String, String> ours = new LinkedHashMap<>();
 		ours.put("lxc.rootfs.path", "dir:" + dir.resolve("rootfs"));
 		ours.put("lxc.uts.name", id);
 		ours.put("lxc.console.logfile", dir.resolve("console.log").toString());
-		Map<String, String> defaults = new LinkedHashMap<>();
-		defaults.put("lxc.console.size", CONSOLE_SIZE);
-		defaults.put("lxc.console.rotate", "1");
+		ours.put("lxc.log.file", dir.resolve(LxcDriver.START_LOG).toString());
+		ours.put("lxc.console.size", CONSOLE_SIZE);
+		ours.put("lxc.console.rotate", "1");
+		return ours;
+	}
+
+	/** The config with every pinned key set to the manager's value, once. */
+	static String rewrite(String config, Path dir, String id) throws Refused {
+		Map<String, String> ours = pinned(dir, id);
+		String rootfs = null;
 		List<String> out = new ArrayList<>();
 		for (String line : config.split("\n", -1)) {
 			String key = key(line);
-			if (key.equals("lxc.rootfs") || key.equals("lxc.utsname")) {
-				key = key.equals("lxc.rootfs") ? "lxc.rootfs.path" : "lxc.uts.name"; // LXC 2 names
+			key = RENAMED.getOrDefault(key, key);
+			if (key.equals("lxc.rootfs.path")) {
+				String value = value(line);
+				checkRootfs(value);
+				if (rootfs != null && !rootfs.equals(value)) {
+					throw new Refused("the LXC config names two root file systems (\"" + rootfs + "\" and \"" + value
+						+ "\"); the manager installs the bundle's rootfs/ folder only");
+				}
+				rootfs = value;
 			}
-			defaults.remove(key);
-			if (ours.containsKey(key)) {
-				String value = ours.remove(key);
-				out.add(key + " = " + value);
-			} else {
+			if (!ours.containsKey(key) && !pinnedKey(key)) {
 				out.add(line);
+			} else if (ours.containsKey(key)) {
+				out.add(key + " = " + ours.remove(key));
 			}
+			// a pinned key seen again: dropped
 		}
 		while (!out.isEmpty() && out.get(out.size() - 1).isEmpty()) {
 			out.remove(out.size() - 1);
 		}
-		if (!ours.isEmpty() || !defaults.isEmpty()) {
+		if (!ours.isEmpty()) {
 			out.add("# added by cc-container-mng");
 			ours.forEach((k, v) -> out.add(k + " = " + v));
-			defaults.forEach((k, v) -> out.add(k + " = " + v));
 		}
 		return String.join("\n", out) + "\n";
+	}
+
+	private static boolean pinnedKey(String key) {
+		return pinned(Path.of("/"), "x").containsKey(key);
+	}
+
+	/** A root file system the manager can install: a folder, with or without the {@code dir:} prefix. */
+	private static void checkRootfs(String value) throws Refused {
+		if (value.startsWith("dir:") || value.startsWith("/") || value.isEmpty()) {
+			return;
+		}
+		throw new Refused("the LXC config's lxc.rootfs.path names a root file system that is not a folder (\"" + value
+			+ "\"); the manager installs the bundle's rootfs/ folder only");
 	}
 
 	/** The key of a {@code key = value} line, or an empty string for comments and blank lines. */
@@ -59,5 +101,11 @@ final class LxcConfigFile {
 		}
 		int eq = t.indexOf('=');
 		return eq < 0 ? t : t.substring(0, eq).trim();
+	}
+
+	/** The value of a {@code key = value} line (LXC takes everything after the first {@code =}, trimmed). */
+	static String value(String line) {
+		int eq = line.indexOf('=');
+		return eq < 0 ? "" : line.substring(eq + 1).trim();
 	}
 }

@@ -12,7 +12,9 @@ import cc.container.api.runtime.DriverException;
 import cc.container.api.runtime.RuntimeDriver;
 import cc.container.api.runtime.RuntimeStatus;
 import cc.container.util.AtomicFiles;
+import cc.container.util.Bounded;
 import cc.container.util.Threads;
+import cc.container.util.Trees;
 import cc.container.util.runtime.Listeners;
 import cc.container.util.runtime.RecentStates;
 import cc.container.util.runtime.ToolRunner;
@@ -29,7 +31,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ import org.osgi.service.log.LoggerFactory;
 
 /**
  * The LXC driver. It uses only the tools of a trimmed LXC ({@code lxc-start}, {@code lxc-stop}, {@code lxc-info},
- * {@code lxc-ls}, {@code lxc-attach}, {@code lxc-destroy}), always with {@code -P <working_path>/installed/lxc}, and
+ * {@code lxc-ls}, {@code lxc-attach}), always with {@code -P <working_path>/installed/lxc}, and
  * only ever touches containers in that lxcpath. Status of all containers comes from one {@code lxc-ls}; statistics
  * from the cgroup files of each container's init, without starting a process; a death is seen by watching the init
  * process (every {@value #WATCH_MS} ms) rather than by polling the tools.
@@ -61,8 +62,13 @@ public final class LxcDriver implements RuntimeDriver {
 	static final String RUNTIME_NAME = "lxc";
 	static final String VERSION_FILE = "cc-container-mng.version";
 	static final String PID_FILE = "monitor.pid";
+	static final String START_LOG = "lxc-start.log";
+	/** Files of a container's folder that the manager or LXC write and read: never links, never shared. */
+	static final List<String> OWN_FILES = List.of("config", "console.log", "console.log.1", START_LOG, PID_FILE, VERSION_FILE);
 	static final long WATCH_MS = 200;
 	private static final Duration STATES_REUSE = Duration.ofSeconds(5);
+	/** The largest LXC config accepted. */
+	static final int MAX_CONFIG = 1 << 20;
 
 	private final ToolRunner tools;
 	private final Supplier<DaemonConfig> config;
@@ -157,14 +163,24 @@ public final class LxcDriver implements RuntimeDriver {
 				if (e instanceof NoSuchFileException) {
 					throw e;
 				}
-				throw bad(spec.id(), "cannot be unpacked: " + e.getMessage());
+				throw bad(spec.id(), "cannot be unpacked: " + Bounded.describe(e));
 			}
 			Path root = bundleRoot(staging);
 			if (root == null) {
 				throw bad(spec.id(), "has no config file and rootfs/ folder, neither at its top nor in one single top-level folder");
 			}
+			String why = outsideLinks(root);
+			if (why != null) {
+				throw bad(spec.id(), "is refused: " + why);
+			}
 			Path config = root.resolve("config");
-			Files.writeString(config, LxcConfigFile.rewrite(Files.readString(config, StandardCharsets.UTF_8), target, spec.id()));
+			String rewritten;
+			try {
+				rewritten = LxcConfigFile.rewrite(new String(Bounded.read(config, MAX_CONFIG), StandardCharsets.UTF_8), target, spec.id());
+			} catch (LxcConfigFile.Refused e) {
+				throw bad(spec.id(), "is refused: " + e.getMessage());
+			}
+			AtomicFiles.write(config, rewritten.getBytes(StandardCharsets.UTF_8));
 			if (spec.version() != null) {
 				AtomicFiles.write(root.resolve(VERSION_FILE), spec.version().getBytes(StandardCharsets.UTF_8));
 			}
@@ -173,27 +189,70 @@ public final class LxcDriver implements RuntimeDriver {
 			log.info("Container {} installed from {} into {}.", spec.id(), payload.getFileName(), target);
 		} catch (IOException e) {
 			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED,
-				"Installing LXC container " + spec.id() + " failed: " + e.getMessage(), e);
+				"Installing LXC container " + spec.id() + " failed: " + Bounded.describe(e), e);
 		} finally {
-			deleteTree(staging);
+			Trees.deleteQuietly(staging);
 			versions.remove(dir(spec.id()));
 			recentStates.forget();
 		}
+	}
+
+	/**
+	 * Why a bundle's own files cannot be installed, or null: outside {@code rootfs/} a symbolic link must stay in the
+	 * bundle (inside {@code rootfs/} absolute links point inside the container and are fine), and the files the manager
+	 * and LXC read and write ({@link #OWN_FILES}) must be plain files of their own or absent, never links.
+	 */
+	static String outsideLinks(Path root) throws IOException {
+		for (String own : OWN_FILES) {
+			Path p = root.resolve(own);
+			if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+				if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+					return "its " + own + " is " + (Files.isSymbolicLink(p) ? "a link to " + Files.readSymbolicLink(p) : "not a plain file");
+				}
+				if (((Number) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() > 1) {
+					return "its " + own + " is a hard link to another file";
+				}
+			}
+		}
+		String[] found = { null };
+		Path rootfs = root.resolve("rootfs");
+		Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+			@Override
+			public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a) {
+				return d.equals(rootfs) ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) throws IOException {
+				if (a.isSymbolicLink()) {
+					Path to = Files.readSymbolicLink(f);
+					if (to.isAbsolute() || !f.getParent().resolve(to).normalize().startsWith(root)) {
+						found[0] = "the link " + root.relativize(f) + " points outside the bundle (" + to + "); only links under rootfs/ may";
+						return java.nio.file.FileVisitResult.TERMINATE;
+					}
+				}
+				return java.nio.file.FileVisitResult.CONTINUE;
+			}
+		});
+		return found[0];
 	}
 
 	private DriverException bad(String id, String what) {
 		return new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_ARTIFACT, "The LXC bundle of " + id + " " + what);
 	}
 
-	/** The folder holding {@code config} and {@code rootfs/}: the top, or its one single folder. */
+	/**
+	 * The folder holding {@code config} and {@code rootfs/}: the top, or else the one folder at the top (files beside
+	 * it are ignored, as the package generator ignores them).
+	 */
 	static Path bundleRoot(Path top) throws IOException {
 		if (isBundle(top)) {
 			return top;
 		}
 		try (Stream<Path> s = Files.list(top)) {
-			List<Path> entries = s.toList();
-			if (entries.size() == 1 && Files.isDirectory(entries.get(0), LinkOption.NOFOLLOW_LINKS) && isBundle(entries.get(0))) {
-				return entries.get(0);
+			List<Path> dirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
+			if (dirs.size() == 1 && isBundle(dirs.get(0))) {
+				return dirs.get(0);
 			}
 		}
 		return null;
@@ -204,30 +263,12 @@ public final class LxcDriver implements RuntimeDriver {
 			&& Files.isDirectory(p.resolve("rootfs"), LinkOption.NOFOLLOW_LINKS);
 	}
 
-	static void deleteTree(Path p) {
-		if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-			return;
-		}
-		try (Stream<Path> s = Files.walk(p)) {
-			// Files.walk does not follow links: a symlink in a rootfs is deleted, never what it points to.
-			s.sorted(Comparator.reverseOrder()).forEach(f -> {
-				try {
-					Files.delete(f);
-				} catch (IOException e) {
-					// reported below if the tree remains
-				}
-			});
-		} catch (IOException e) {
-			// reported below
-		}
-	}
-
 	// ---------------------------------------------------------------- lifecycle
 
 	@Override
 	public void start(String id) throws DriverException {
 		requireExists(id);
-		Path startLog = dir(id).resolve("lxc-start.log");
+		Path startLog = dir(id).resolve(START_LOG);
 		try {
 			Files.deleteIfExists(startLog);
 		} catch (IOException e) {
@@ -283,7 +324,7 @@ public final class LxcDriver implements RuntimeDriver {
 
 	private static String lastLine(Path file) {
 		try {
-			List<String> lines = Files.readAllLines(file);
+			List<String> lines = new ConsoleLog(file).tail(20);
 			for (int i = lines.size() - 1; i >= 0; i--) {
 				String l = lines.get(i).trim();
 				if (!l.isEmpty()) {
@@ -337,7 +378,12 @@ public final class LxcDriver implements RuntimeDriver {
 		}
 		try {
 			Path config = dir(id).resolve("config");
-			String rewritten = LxcConfigFile.rewrite(Files.readString(config), dir(newId), newId);
+			String rewritten;
+			try {
+				rewritten = LxcConfigFile.rewrite(new String(Bounded.read(config, MAX_CONFIG), StandardCharsets.UTF_8), dir(newId), newId);
+			} catch (LxcConfigFile.Refused e) {
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Renaming LXC container " + id + " failed: " + e.getMessage());
+			}
 			Files.move(dir(id), dir(newId), StandardCopyOption.ATOMIC_MOVE);
 			AtomicFiles.write(dir(newId).resolve("config"), rewritten.getBytes(StandardCharsets.UTF_8));
 			AtomicFiles.forceDirectory(lxcPath());
@@ -350,6 +396,10 @@ public final class LxcDriver implements RuntimeDriver {
 		recentStates.forget();
 	}
 
+	/**
+	 * Stops the container and deletes its folder, and only its folder: {@code lxc-destroy} is not used, since it
+	 * deletes whatever root file system the config names (and runs the config's destroy hooks as root on the host).
+	 */
 	@Override
 	public void remove(String id) throws DriverException {
 		requireExists(id);
@@ -358,15 +408,15 @@ public final class LxcDriver implements RuntimeDriver {
 			throw tools.failed("Stopping LXC container " + id + " for its removal", stop);
 		}
 		watched.remove(id);
-		CommandResult destroy = run(timeout(), "lxc-destroy", "-n", id);
-		deleteTree(dir(id));
-		if (Files.exists(dir(id), LinkOption.NOFOLLOW_LINKS)) {
-			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Removing LXC container " + id + " failed: "
-				+ (destroy.ok() ? dir(id) + " could not be deleted" : destroy.reason()));
+		try {
+			Trees.delete(dir(id));
+		} catch (IOException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Removing LXC container " + id + " failed: " + e.getMessage(), e);
+		} finally {
+			lastCpu.remove(id);
+			versions.remove(dir(id));
+			recentStates.forget();
 		}
-		lastCpu.remove(id);
-		versions.remove(dir(id));
-		recentStates.forget();
 	}
 
 	// ---------------------------------------------------------------- queries

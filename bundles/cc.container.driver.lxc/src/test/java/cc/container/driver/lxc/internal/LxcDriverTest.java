@@ -14,11 +14,13 @@ import cc.container.api.runtime.RuntimeStatus;
 import cc.container.exec.internal.CommandRunnerImpl;
 import cc.container.testing.Await;
 import cc.container.testing.Busybox;
+import cc.container.testing.Decoy;
 import cc.container.testing.LxcBundles;
 import cc.container.testing.LxcSandbox;
 import cc.container.testing.Sh;
 import cc.container.testing.TestConfig;
 import cc.container.testing.TestLogger;
+import cc.container.util.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +80,7 @@ class LxcDriverTest {
 		} catch (IllegalStateException e) {
 			// not running
 		}
-		LxcDriver.deleteTree(sandbox.lxcPath().resolve(id));
+		Trees.deleteQuietly(sandbox.lxcPath().resolve(id));
 	}
 
 	LxcDriver newDriver(DaemonConfig config) {
@@ -305,11 +307,125 @@ class LxcDriverTest {
 	}
 
 	@Test
-	void configRewriteKeepsTheAuthorsLinesAndAddsWhatIsMissing() {
-		String rewritten = LxcConfigFile.rewrite("lxc.utsname = old\n# comment\nlxc.rootfs = /old/rootfs\nlxc.console.size = 64KB\nlxc.cap.drop = sys_admin\n",
+	void configRewritePinsTheHostPathsAndKeepsTheAuthorsOtherLines() throws Exception {
+		String rewritten = LxcConfigFile.rewrite("lxc.utsname = old\n# comment\nlxc.rootfs = /old/rootfs\nlxc.console.size = 64GB\nlxc.cap.drop = sys_admin\n",
 			Path.of("/w/installed/lxc/app"), "app");
 		assertThat(rewritten).isEqualTo("lxc.uts.name = app\n# comment\nlxc.rootfs.path = dir:/w/installed/lxc/app/rootfs\n"
-			+ "lxc.console.size = 64KB\nlxc.cap.drop = sys_admin\n# added by cc-container-mng\n"
-			+ "lxc.console.logfile = /w/installed/lxc/app/console.log\nlxc.console.rotate = 1\n");
+			+ "lxc.console.size = 1MB\nlxc.cap.drop = sys_admin\n# added by cc-container-mng\n"
+			+ "lxc.console.logfile = /w/installed/lxc/app/console.log\nlxc.log.file = /w/installed/lxc/app/lxc-start.log\nlxc.console.rotate = 1\n");
+	}
+
+	@Test
+	void aPinnedKeyIsPinnedEveryTimeItAppears() throws Exception {
+		String rewritten = LxcConfigFile.rewrite("lxc.rootfs.path = dir:/a/rootfs\nlxc.console.logfile = /x\nlxc.rootfs.path = dir:/a/rootfs\n"
+			+ "lxc.console.logfile = /etc/shadow\nlxc.logfile = /etc/passwd\nlxc.log.file = /etc/group\n", Path.of("/w/app"), "app");
+		assertThat(rewritten.lines().filter(l -> l.startsWith("lxc.rootfs.path"))).containsExactly("lxc.rootfs.path = dir:/w/app/rootfs");
+		assertThat(rewritten.lines().filter(l -> l.startsWith("lxc.console.logfile"))).containsExactly("lxc.console.logfile = /w/app/console.log");
+		assertThat(rewritten.lines().filter(l -> l.startsWith("lxc.log"))).containsExactly("lxc.log.file = /w/app/lxc-start.log");
+		assertThat(rewritten).doesNotContain("/etc", "/x");
+	}
+
+	@Test
+	void aConfigNamingAnotherRootFileSystemIsRefused() {
+		assertThatThrownBy(() -> LxcConfigFile.rewrite("lxc.rootfs.path = dir:/a/rootfs\nlxc.rootfs.path = dir:/decoy\n", Path.of("/w/app"), "app"))
+			.hasMessage("the LXC config names two root file systems (\"dir:/a/rootfs\" and \"dir:/decoy\"); the manager installs the bundle's rootfs/ folder only");
+		assertThatThrownBy(() -> LxcConfigFile.rewrite("lxc.rootfs.path = overlayfs:/lower:/upper\n", Path.of("/w/app"), "app"))
+			.hasMessage("the LXC config's lxc.rootfs.path names a root file system that is not a folder (\"overlayfs:/lower:/upper\"); the manager installs the bundle's rootfs/ folder only");
+		assertThatThrownBy(() -> LxcConfigFile.rewrite("lxc.rootfs = /dev/sda1\nlxc.rootfs = /dev/sdb1\n", Path.of("/w/app"), "app"))
+			.isInstanceOf(LxcConfigFile.Refused.class);
+	}
+
+	/** A bundle of the ticker with extra members added by Python's tarfile (links the tar tool would not make). */
+	Path bundleWith(String name, String config, String extraMembers) throws Exception {
+		Path plain = LxcBundles.withConfig(shared, shared.resolve(name + "-plain-" + System.nanoTime() + ".tar.gz"), config, Busybox.TICKER, null);
+		Path out = shared.resolve(name + "-" + System.nanoTime() + ".tar.gz");
+		Sh.run(null, java.util.Map.of(), List.of("python3", "-c", String.join("\n",
+			"import tarfile,io,sys",
+			"src=tarfile.open(sys.argv[1],'r:gz'); t=tarfile.open(sys.argv[2],'w:gz')",
+			"skip=set(sys.argv[3:])",
+			"for m in src.getmembers():",
+			"  if m.name.lstrip('./') in skip: continue",
+			"  t.addfile(m, src.extractfile(m) if m.isfile() else None)",
+			"def l(n,target):",
+			"  i=tarfile.TarInfo(n); i.type=tarfile.SYMTYPE; i.linkname=target; t.addfile(i)",
+			extraMembers, "t.close()"), plain.toString(), out.toString(), "console.log"));
+		return out;
+	}
+
+	@Test
+	void aSecondRootfsLineNamingTheHostIsRefusedAtInstallAndTheDecoySurvives() throws Exception {
+		Decoy decoy = new Decoy(shared.resolve("decoy-rootfs-" + id));
+		String config = LxcBundles.config("evil") + "lxc.rootfs.path = dir:" + decoy.dir() + "\n";
+		Path bundle = LxcBundles.withConfig(shared, shared.resolve("second-rootfs.tar.gz"), config, Busybox.TICKER, null);
+		assertThatThrownBy(() -> driver.install(new ContainerSpec(id, "1", ""), bundle)).hasMessage("The LXC bundle of " + id
+			+ " is refused: the LXC config names two root file systems (\"dir:/var/lib/lxc/evil/rootfs\" and \"dir:" + decoy.dir()
+			+ "\"); the manager installs the bundle's rootfs/ folder only")
+			.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.BAD_ARTIFACT));
+		assertThat(sandbox.lxcPath()).isEmptyDirectory();
+		assertThat(decoy.intact()).isTrue();
+	}
+
+	@Test
+	void removeDeletesOnlyTheContainersFolderWhateverItsConfigSaysNow() throws Exception {
+		// A config edited on the device after the install (or by a container's own hook) names the host's folder:
+		// lxc-destroy would delete it; the driver deletes the container's folder and nothing else.
+		Decoy decoy = new Decoy(shared.resolve("decoy-edited-" + id));
+		driver.install(new ContainerSpec(id, "1", ""), ticker);
+		Path dir = sandbox.lxcPath().resolve(id);
+		Files.writeString(dir.resolve("config"), Files.readString(dir.resolve("config")) + "lxc.rootfs.path = dir:" + decoy.dir() + "\n");
+		Files.createSymbolicLink(dir.resolve("rootfs/host-link"), decoy.dir());
+		Files.createSymbolicLink(dir.resolve("host-link"), decoy.canary());
+		driver.remove(id);
+		assertThat(dir).doesNotExist();
+		assertThat(decoy.intact()).isTrue();
+	}
+
+	@Test
+	void removeNeverDeletesThroughAMountPoint() throws Exception {
+		Decoy decoy = new Decoy(shared.resolve("decoy-mount-" + id));
+		driver.install(new ContainerSpec(id, "1", ""), ticker);
+		Path dir = sandbox.lxcPath().resolve(id);
+		Path mnt = Files.createDirectories(dir.resolve("rootfs/mnt/host"));
+		Sh.run("mount", "--bind", decoy.dir().toString(), mnt.toString());
+		try {
+			assertThatThrownBy(() -> driver.remove(id)).hasMessageContaining(mnt + " is a mount point; it is not deleted through")
+				.satisfies(e -> assertThat(((DriverException) e).kind()).isEqualTo(DriverException.Kind.FAILED));
+			assertThat(decoy.intact()).isTrue();
+		} finally {
+			Sh.run("umount", mnt.toString());
+		}
+		driver.remove(id);
+		assertThat(dir).doesNotExist();
+		assertThat(decoy.intact()).isTrue();
+	}
+
+	@Test
+	void linksOutsideRootfsAreRefusedAndNoneForTheManagersOwnFiles() throws Exception {
+		Decoy decoy = new Decoy(shared.resolve("decoy-links-" + id));
+		Path consoleLink = bundleWith("console-link", LxcBundles.config("c"), "l('console.log','" + decoy.canary() + "')");
+		assertThatThrownBy(() -> driver.install(new ContainerSpec(id, "1", ""), consoleLink))
+			.hasMessage("The LXC bundle of " + id + " is refused: its console.log is a link to " + decoy.canary());
+		Path outside = bundleWith("outside-link", LxcBundles.config("c"), "l('notes','" + decoy.dir() + "')");
+		assertThatThrownBy(() -> driver.install(new ContainerSpec(id, "1", ""), outside))
+			.hasMessage("The LXC bundle of " + id + " is refused: the link notes points outside the bundle (" + decoy.dir()
+				+ "); only links under rootfs/ may");
+		// Under rootfs/ an absolute link points inside the container: it is kept, never followed.
+		Path inside = bundleWith("rootfs-link", LxcBundles.config("c"), "l('rootfs/etc/host','" + decoy.dir() + "')");
+		driver.install(new ContainerSpec(id, "1", ""), inside);
+		assertThat(Files.readSymbolicLink(sandbox.lxcPath().resolve(id + "/rootfs/etc/host"))).isEqualTo(decoy.dir());
+		driver.remove(id);
+		assertThat(decoy.intact()).isTrue();
+	}
+
+	@Test
+	void logsReadTheConsoleItselfNeverALinkPutInItsPlace() throws Exception {
+		Decoy decoy = new Decoy(shared.resolve("decoy-console-" + id));
+		driver.install(new ContainerSpec(id, "1", ""), ticker);
+		Path dir = sandbox.lxcPath().resolve(id);
+		Files.createSymbolicLink(dir.resolve("console.log"), decoy.canary());
+		assertThatThrownBy(() -> driver.logs(id, 10)).isInstanceOf(DriverException.class);
+		Files.delete(dir.resolve("console.log"));
+		driver.remove(id);
+		assertThat(decoy.intact()).isTrue();
 	}
 }
