@@ -1,25 +1,16 @@
 package cc.container.ctl;
 
 import cc.container.api.command.ContainerCommands;
-import cc.container.control.internal.Frames;
 import cc.container.shell.internal.Cli;
 import cc.container.shell.internal.Dcp;
-import cc.container.util.json.Json;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import cc.container.util.control.ControlClient;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code containerctl}: sends its command to the daemon's control socket and copies what comes back, returning the
@@ -32,10 +23,7 @@ public final class Main {
 	static final int OK = 0;
 	static final int FAILED = 1;
 	static final int USAGE = 2;
-	static final int NO_DAEMON = 3;
-	static final int NOT_PERMITTED = 5;
 	static final Path DEFAULT_CONFIG = Path.of("/etc/cc-container-mng.conf");
-	static final Path DEFAULT_SOCKET = Path.of("/run/cc-containerd/control.sock");
 
 	private Main() {
 	}
@@ -86,69 +74,30 @@ public final class Main {
 			args.set(2, Path.of(args.get(2)).toAbsolutePath().normalize().toString());
 		}
 		if (socket == null) {
-			socket = socketOf(config);
+			socket = ControlClient.socketOf(config);
 		}
 		return remote(socket, args, out, err);
-	}
-
-	/** The control socket named by a daemon configuration, or the default. */
-	@SuppressWarnings("unchecked")
-	static Path socketOf(Path config) {
-		try {
-			Object tree = Json.parse(Files.readAllBytes(config));
-			Object s = ((Map<String, Object>) ((Map<String, Object>) tree).get("service")).get("control_socket");
-			if (s instanceof String) {
-				Path p = Path.of((String) s);
-				return p.isAbsolute() ? p : config.toAbsolutePath().getParent().resolve(p).normalize();
-			}
-		} catch (Exception e) {
-			// no readable configuration: the default path
-		}
-		return DEFAULT_SOCKET;
 	}
 
 	static int remote(Path socket, List<String> args, PrintStream out, PrintStream err) {
 		SocketChannel ch;
 		try {
-			ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-			ch.connect(UnixDomainSocketAddress.of(socket));
-		} catch (IOException e) {
-			String why = String.valueOf(e.getMessage());
-			if (why.contains("Permission denied")) {
-				err.println("containerctl: not permitted to use " + socket + ": only root (or the daemon's control group) may");
-				return NOT_PERMITTED;
-			}
-			err.println("containerctl: the daemon cannot be reached at " + socket + " (is cc-containerd running?)");
-			return NO_DAEMON;
+			ch = ControlClient.connect(socket);
+		} catch (ControlClient.Unreachable e) {
+			err.println("containerctl: " + e.getMessage());
+			return e.status();
 		}
-		try (ch) {
-			DataOutputStream o = new DataOutputStream(Channels.newOutputStream(ch));
-			DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
-			Map<String, Object> q = new LinkedHashMap<>();
-			q.put("args", new ArrayList<Object>(args));
-			q.put("tty", System.console() != null);
-			byte[] request = Json.writeCompact(q).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-			Frames.write(o, Frames.REQUEST, request, 0, request.length);
-			while (true) {
-				Frames.Frame f = Frames.read(in);
-				switch (f.type()) {
-					case Frames.OUT -> {
-						out.write(f.data(), 0, f.data().length);
-						out.flush();
-					}
-					case Frames.ERR -> {
-						String text = f.text();
-						err.print(text.startsWith("containerctl: ") ? text : "containerctl: " + text);
-						err.flush();
-					}
-					case Frames.EXIT -> {
-						return f.status();
-					}
-					default -> {
-						// keep-alive
-					}
-				}
+		// Ctrl-C ends a followed log at once: the connection closes and the daemon ends the command.
+		sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> {
+			try {
+				ch.close();
+			} catch (IOException e) {
+				// closing anyway
 			}
+			Runtime.getRuntime().halt(130);
+		});
+		try (ch) {
+			return ControlClient.run(ch, args, System.console() != null, out, err, "containerctl: ");
 		} catch (IOException e) {
 			err.println("containerctl: the daemon closed the connection before the command ended"
 				+ (args.get(0).equals("bundle") ? "; a bundle update goes on in the daemon: containerctl bundle list shows its outcome"

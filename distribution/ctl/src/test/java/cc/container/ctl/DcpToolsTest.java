@@ -2,6 +2,7 @@ package cc.container.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cc.container.util.control.ControlClient;
 import cc.container.util.tar.TarEntry;
 import cc.container.util.tar.TarReader;
 import java.io.ByteArrayOutputStream;
@@ -84,7 +85,7 @@ class DcpToolsTest {
 
 	@Test
 	void withoutADaemonTheOtherCommandsSaySo() {
-		assertThat(ctl("--socket", dir.resolve("none.sock").toString(), "list")).isEqualTo(Main.NO_DAEMON);
+		assertThat(ctl("--socket", dir.resolve("none.sock").toString(), "list")).isEqualTo(ControlClient.NO_DAEMON);
 		assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("containerctl: the daemon cannot be reached at " + dir.resolve("none.sock")
 			+ " (is cc-containerd running?)\n");
 	}
@@ -92,8 +93,8 @@ class DcpToolsTest {
 	@Test
 	void theSocketComesFromTheDaemonConfiguration() throws Exception {
 		Path conf = Files.writeString(dir.resolve("c.conf"), "{ \"service\": { \"control_socket\": \"run/ctl.sock\" } }");
-		assertThat(Main.socketOf(conf)).isEqualTo(dir.resolve("run/ctl.sock"));
-		assertThat(Main.socketOf(dir.resolve("missing.conf"))).isEqualTo(Main.DEFAULT_SOCKET);
+		assertThat(ControlClient.socketOf(conf)).isEqualTo(dir.resolve("run/ctl.sock"));
+		assertThat(ControlClient.socketOf(dir.resolve("missing.conf"))).isEqualTo(ControlClient.DEFAULT_SOCKET);
 	}
 
 	@Test

@@ -1,10 +1,11 @@
-package cc.container.control.internal;
+package cc.container.util.control;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The control protocol (docs/operations.md): the client sends one request frame; the daemon streams output frames
@@ -12,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * that many bytes.
  *
  * <ul>
- * <li>{@code Q}: the request, JSON {@code {"args": [...], "tty": bool}} (client to daemon)</li>
+ * <li>{@code Q}: the request, JSON {@code {"args": [...], "tty": bool}} (client to daemon), at most
+ * {@value #MAX_REQUEST} bytes</li>
  * <li>{@code O}, {@code E}: bytes of standard output, standard error</li>
  * <li>{@code K}: keep-alive while nothing else is sent (ignored)</li>
  * <li>{@code X}: the exit status as 4 bytes; the last frame</li>
@@ -29,8 +31,10 @@ public final class Frames {
 	public static final byte KEEPALIVE = 'K';
 	/** The exit status. */
 	public static final byte EXIT = 'X';
-	/** The largest frame accepted. */
+	/** The largest output frame a client accepts. */
 	public static final int MAX = 1 << 20;
+	/** The largest request the daemon accepts: a command line, not a file. */
+	public static final int MAX_REQUEST = 64 << 10;
 
 	private Frames() {
 	}
@@ -64,15 +68,33 @@ public final class Frames {
 		}
 	}
 
-	/** Reads one frame; throws at the end of the stream. */
+	/** Reads one frame of at most {@link #MAX} bytes; throws at the end of the stream. */
 	public static Frame read(DataInputStream in) throws IOException {
+		return read(in, MAX);
+	}
+
+	/**
+	 * Reads one frame of at most {@code max} bytes; throws at the end of the stream. Memory is taken as the bytes
+	 * arrive, not as the length announces them: a peer that announces a large frame and sends nothing costs nothing.
+	 */
+	public static Frame read(DataInputStream in, int max) throws IOException {
 		byte type = in.readByte();
 		int len = in.readInt();
-		if (len < 0 || len > MAX) {
-			throw new IOException("a frame of " + len + " bytes is not from a containerctl of this version");
+		if (len < 0 || len > max) {
+			throw new IOException("a frame of " + len + " bytes is larger than the " + max + " accepted");
 		}
-		byte[] data = new byte[len];
-		in.readFully(data);
+		byte[] data = new byte[Math.min(len, 8192)];
+		int have = 0;
+		while (have < len) {
+			if (have == data.length) {
+				data = Arrays.copyOf(data, Math.min(len, data.length * 2));
+			}
+			int n = in.read(data, have, data.length - have);
+			if (n < 0) {
+				throw new java.io.EOFException("the frame ends early");
+			}
+			have += n;
+		}
 		return new Frame(type, data);
 	}
 
