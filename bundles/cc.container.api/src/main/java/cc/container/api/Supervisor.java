@@ -2,6 +2,7 @@ package cc.container.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -45,6 +46,19 @@ public interface Supervisor {
 	 * starts it when {@code start}.
 	 */
 	ContainerReport manage(String id, boolean start) throws SupervisorException;
+
+	/**
+	 * Stops every managed container for the device's shutdown, in parallel (each with its stop signal, then a kill
+	 * after {@code grace}), without changing any desired state: after the next boot the containers that should run are
+	 * started again. From then on nothing is started or restarted automatically until the daemon restarts (a user can
+	 * still start a container).
+	 *
+	 * @return the containers that could not be stopped, each with why; empty when all stopped
+	 */
+	Map<String, String> stopAllForShutdown(Duration grace);
+
+	/** Whether {@link #stopAllForShutdown} was called: automatic starts and restarts are held. */
+	boolean holding();
 
 	/**
 	 * Stops supervising a container before it is removed or replaced: pending restarts are cancelled, and its death is

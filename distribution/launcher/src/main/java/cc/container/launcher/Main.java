@@ -1,5 +1,7 @@
 package cc.container.launcher;
 
+import cc.container.util.InstanceLock;
+import cc.container.util.control.ControlClient;
 import cc.container.util.upgrade.UpgradeRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,8 +66,14 @@ public final class Main {
 	}
 
 	private static int launch(Path home, Options options) throws BundleException, IOException, InterruptedException {
+		Path storage = Path.of(System.getProperty("cc.containerd.storage", home.resolve("felix-cache").toString())).toAbsolutePath();
+		try {
+			Instance.lockStorage(storage);
+		} catch (InstanceLock.Taken t) {
+			return another(options, storage, t.holder());
+		}
 		Map<String, String> props = new HashMap<>();
-		props.put(Constants.FRAMEWORK_STORAGE, System.getProperty("cc.containerd.storage", home.resolve("felix-cache").toString()));
+		props.put(Constants.FRAMEWORK_STORAGE, storage.toString());
 		props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
 		props.put("cc.containerd.config", options.configFile().toString());
 		props.put("cc.containerd.home", home.toString());
@@ -137,6 +145,31 @@ public final class Main {
 			return EXIT_FAILURE;
 		}
 		return status.get();
+	}
+
+	/**
+	 * Another daemon of this installation runs: nothing is touched. {@code --stop-managed-containers} asks that daemon
+	 * to stop its containers (the shutdown stop, as when no daemon runs); otherwise the user is told how to reach it.
+	 */
+	private static int another(Options options, Path storage, String holder) {
+		String who = "another cc-containerd (" + holder + ") runs from this installation (bundle cache " + storage + ")";
+		if (options.stopManaged()) {
+			Path socket = ControlClient.socketOf(options.configFile());
+			try (java.nio.channels.SocketChannel ch = ControlClient.connect(socket)) {
+				return ControlClient.run(ch, List.of("daemon", "stop-managed"), false, System.out, System.err, "cc-containerd: ");
+			} catch (ControlClient.Unreachable | IOException e) {
+				System.err.println("cc-containerd: " + who + " but does not answer on " + socket + " (" + e.getMessage()
+					+ "); stop it, then run --stop-managed-containers again");
+				return EXIT_FAILURE;
+			}
+		}
+		if (options.shell()) {
+			System.err.println("cc-containerd: " + who + "; reach it with containerctl --config-file " + options.configFile()
+				+ " <command>, which runs the same commands as the Gogo shell");
+			return EXIT_FAILURE;
+		}
+		System.err.println("cc-containerd: " + who + "; this one stops without changing anything");
+		return EXIT_FAILURE;
 	}
 
 	private static UpgradeRecord upgrades(Path dir) {

@@ -4,6 +4,8 @@ import cc.container.api.config.ConfigException;
 import cc.container.api.config.DaemonConfig;
 import cc.container.api.config.DaemonConfiguration;
 import cc.container.util.DaemonExit;
+import cc.container.util.InstanceLock;
+import cc.container.util.PrivateDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -19,14 +22,23 @@ import org.osgi.service.log.LoggerFactory;
  * Offers the daemon configuration named by the framework property {@value DaemonConfiguration#CONFIG_FILE_PROPERTY}
  * (default {@code /etc/cc-container-mng.conf}). An invalid file at start-up stops the daemon with the error and exit
  * status 2; an invalid file on reload leaves the last good configuration in force.
+ *
+ * <p>One daemon per working path: once the file is valid, and before any other component can touch the working path
+ * (every one depends on this), the lock {@code <working_path>/run/cc-containerd.lock} is taken. A daemon that finds it
+ * taken stops with exit status 1 and one sentence naming the holder, having changed nothing.
  */
 @Component(service = DaemonConfiguration.class)
 public final class DaemonConfigurationImpl implements DaemonConfiguration {
 	/** Exit status of the daemon when its configuration is invalid at start-up. */
 	static final int EXIT_INVALID_CONFIG = 2;
+	/** Exit status of the daemon when another one runs on its working path. */
+	static final int EXIT_ANOTHER_DAEMON = 1;
+	/** The lock of the working path, in its private folder. */
+	static final String LOCK = "cc-containerd.lock";
 
 	private final Path file;
 	private final Logger log;
+	private final InstanceLock lock;
 	private volatile DaemonConfig config;
 
 	/** Reads and validates the file; throws when it is invalid so that nothing depending on it starts. */
@@ -43,8 +55,30 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 			DaemonExit.exit(context, e.getMessage(), EXIT_INVALID_CONFIG);
 			throw new IllegalStateException(e.getMessage(), e);
 		}
+		Path lockFile = config.service().runDir().resolve(LOCK);
+		try {
+			PrivateDir.ensure(config.service().runDir());
+			this.lock = InstanceLock.take(lockFile);
+		} catch (InstanceLock.Taken e) {
+			String msg = "another cc-containerd (" + e.holder() + ") runs with the working path " + config.service().workingPath()
+				+ "; reach it with containerctl; this one stops without changing anything";
+			log.error("The daemon stops: {}.", msg);
+			DaemonExit.exit(context, msg, EXIT_ANOTHER_DAEMON);
+			throw new IllegalStateException(msg);
+		} catch (IOException e) {
+			String msg = "the working path " + config.service().workingPath() + " cannot be used: " + e.getMessage();
+			log.error("The daemon stops: {}.", msg);
+			DaemonExit.exit(context, msg, EXIT_INVALID_CONFIG);
+			throw new IllegalStateException(msg, e);
+		}
 		log.info("Daemon configuration loaded from {}; containers live in {}.", file,
 			config.service().workingPath());
+	}
+
+	/** Releases the working path's lock (the framework stops, or this bundle is replaced). */
+	@Deactivate
+	void deactivate() {
+		lock.close();
 	}
 
 	@Override

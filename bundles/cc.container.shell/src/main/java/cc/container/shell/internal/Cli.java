@@ -15,11 +15,13 @@ import cc.container.api.command.ContainerCommands;
 import cc.container.api.config.ConfigException;
 import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfiguration;
 import cc.container.api.config.LogLevel;
 import cc.container.api.config.RestartPolicy;
 import cc.container.api.runtime.ContainerStats;
 import cc.container.api.runtime.DriverException;
 import cc.container.api.runtime.RuntimeDriver;
+import cc.container.util.Text;
 import cc.container.util.json.Json;
 import cc.container.util.json.ReportJson;
 import java.io.PrintStream;
@@ -65,6 +67,7 @@ public final class Cli {
 		"  history <id> [--json]                       restart history",
 		"  dcp build --manifest M --payload P [--output-dir D] | dcp inspect <file.dcp>",
 		"  daemon status [--json] | daemon log-level <level>",
+		"  daemon stop-managed                         stop every container for the device's shutdown (desired states kept)",
 		"  bundle list [--json]                        the daemon's bundles: version, state, upgraded in the field",
 		"  bundle update <jar> [--timeout SECONDS]     replace the bundle the jar names; rolls back if it does not come up",
 		"  bundle rollback <symbolic-name> [--timeout SECONDS]   put back the version the last upgrade replaced",
@@ -96,10 +99,12 @@ public final class Cli {
 	private final LogControl logControl;
 	private final Function<String, RuntimeDriver> drivers;
 	private final BundleUpgrades upgrades;
+	private final DaemonConfiguration daemon;
 
 	/** The commands over these services; {@code drivers} finds the driver of a runtime (or null). */
-	public Cli(Supervisor supervisor, Installer installer, ContainersConfiguration containers, LogControl logControl,
+	public Cli(DaemonConfiguration daemon, Supervisor supervisor, Installer installer, ContainersConfiguration containers, LogControl logControl,
 		Function<String, RuntimeDriver> drivers, BundleUpgrades upgrades) {
+		this.daemon = daemon;
 		this.upgrades = upgrades;
 		this.supervisor = supervisor;
 		this.installer = installer;
@@ -154,13 +159,13 @@ public final class Cli {
 					throw new Usage("unknown command \"" + args.get(0) + "\"");
 			}
 		} catch (Usage e) {
-			io.err().println(e.getMessage() + " (containerctl --help lists the commands)");
+			io.err().println(Text.oneLine(e.getMessage()) + " (containerctl --help lists the commands)");
 			return USAGE;
 		} catch (Failure e) {
-			io.err().println(e.getMessage());
+			io.err().println(Text.oneLine(e.getMessage()));
 			return e.status;
 		} catch (RuntimeException e) {
-			io.err().println("the command failed: " + e);
+			io.err().println(Text.oneLine("the command failed: " + e));
 			return FAILED;
 		}
 	}
@@ -478,12 +483,18 @@ public final class Cli {
 				d.logs(id, tail).forEach(io.out()::println);
 				return OK;
 			}
-			try (AutoCloseable f = d.followLogs(id, tail, line -> {
-				io.out().println(line);
-				io.out().flush();
-			})) {
+			FollowBuffer buffer = new FollowBuffer();
+			try (AutoCloseable f = d.followLogs(id, tail, buffer)) {
 				while (!io.cancelled() && !Thread.currentThread().isInterrupted()) {
-					Thread.sleep(200);
+					String line = buffer.take(200);
+					if (buffer.overflowed()) {
+						throw new Failure(FAILED, "logs -f of " + id + " stopped: its output came faster than it was read (more than "
+							+ FollowBuffer.MAX_BYTES / (1 << 20) + " MiB behind)");
+					}
+					for (; line != null; line = buffer.take(0)) {
+						io.out().println(line);
+					}
+					io.out().flush();
 				}
 			}
 			return OK;
@@ -492,6 +503,8 @@ public final class Cli {
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 			return OK;
+		} catch (Failure e) {
+			throw e;
 		} catch (Exception e) {
 			throw new Failure(FAILED, String.valueOf(e.getMessage()));
 		}
@@ -597,8 +610,20 @@ public final class Cli {
 
 	// ---------------------------------------------------------------- daemon
 
-	private int daemon(Args a, ContainerCommands.Session io) throws Usage {
+	private int daemon(Args a, ContainerCommands.Session io) throws Usage, Failure {
 		String sub = a.word(0, "daemon status or daemon log-level");
+		if (sub.equals("stop-managed")) {
+			a.allow(1);
+			Duration grace = Duration.ofSeconds(Math.max(1, daemon.config().service().commandTimeout().toSeconds() / 2));
+			Map<String, String> failed = supervisor.stopAllForShutdown(grace);
+			if (!failed.isEmpty()) {
+				List<String> names = new ArrayList<>();
+				failed.forEach((id, why) -> names.add(id + " (" + why + ")"));
+				throw new Failure(FAILED, "could not stop " + String.join(", ", names));
+			}
+			io.out().println("every managed container is stopped; the daemon starts and restarts none until it restarts");
+			return OK;
+		}
 		if (sub.equals("log-level")) {
 			a.allow(2);
 			String level = a.word(1, "log level");
@@ -613,7 +638,7 @@ public final class Cli {
 			return OK;
 		}
 		if (!sub.equals("status")) {
-			throw new Usage("daemon takes status or log-level, not \"" + sub + "\"");
+			throw new Usage("daemon takes status, log-level or stop-managed, not \"" + sub + "\"");
 		}
 		a.allow(1, "--json");
 		DaemonReport d = supervisor.daemon();

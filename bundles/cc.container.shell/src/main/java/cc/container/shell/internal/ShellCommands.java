@@ -6,6 +6,7 @@ import cc.container.api.LogControl;
 import cc.container.api.Supervisor;
 import cc.container.api.command.ContainerCommands;
 import cc.container.api.config.ContainersConfiguration;
+import cc.container.api.config.DaemonConfiguration;
 import cc.container.api.runtime.RuntimeDriver;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -37,9 +38,9 @@ public final class ShellCommands implements ContainerCommands {
 
 	/** The commands over the manager's services. */
 	@Activate
-	public ShellCommands(@Reference Supervisor supervisor, @Reference Installer installer, @Reference ContainersConfiguration containers,
+	public ShellCommands(@Reference DaemonConfiguration daemon, @Reference Supervisor supervisor, @Reference Installer installer, @Reference ContainersConfiguration containers,
 		@Reference LogControl logControl, @Reference BundleUpgrades upgrades) {
-		this.cli = new Cli(supervisor, installer, containers, logControl, drivers::get, upgrades);
+		this.cli = new Cli(daemon, supervisor, installer, containers, logControl, drivers::get, upgrades);
 	}
 
 	/** A runtime driver appeared. */

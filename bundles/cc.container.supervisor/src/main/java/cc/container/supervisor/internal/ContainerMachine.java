@@ -67,6 +67,9 @@ final class ContainerMachine {
 
 		Duration commandTimeout();
 
+		/** Whether the device shuts down: nothing is started or restarted automatically any more. */
+		boolean holding();
+
 		void changed();
 
 		void debug(String message, Object... args);
@@ -132,6 +135,7 @@ final class ContainerMachine {
 		if (status != to) {
 			ctx.debug("Container {}: {} -> {} ({}).", id, status.json(), to.json(), why);
 			status = to;
+			publish(); // seen at once (a long stop shows "stopping" while it lasts)
 		}
 		changedAt = System.nanoTime();
 	}
@@ -355,6 +359,10 @@ final class ContainerMachine {
 		pid = 0;
 		exitedAt = at == null ? Instant.now() : at;
 		exitCode = code;
+		if (ctx.holding()) {
+			transition(ContainerStatus.STOPPED, "the device shuts down");
+			return;
+		}
 		unexpectedStop("died", code, oom);
 	}
 
@@ -389,6 +397,10 @@ final class ContainerMachine {
 		if (released || desired != DesiredState.RUNNING || status != ContainerStatus.RESTARTING) {
 			return;
 		}
+		if (ctx.holding()) {
+			transition(ContainerStatus.STOPPED, "the device shuts down");
+			return;
+		}
 		RuntimeDriver d = ctx.driver(config.runtime());
 		if (d == null) {
 			resumeRestart = true;
@@ -410,7 +422,7 @@ final class ContainerMachine {
 
 	/** Starts it because it autostarts after a boot; a failure is handled by its restart policy. */
 	void bootStart() {
-		if (released || desired != DesiredState.RUNNING) {
+		if (released || desired != DesiredState.RUNNING || ctx.holding()) {
 			return;
 		}
 		RuntimeDriver d = ctx.driver(config.runtime());

@@ -35,10 +35,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.framework.BundleContext;
@@ -67,15 +65,19 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 	static final String MODE_PROPERTY = "cc.containerd.mode";
 	static final String STOP_MANAGED = "stop-managed";
 	static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
-	private static final int POOL_THREADS = 4;
+	/** How often the supervision loop's liveness is checked. */
+	static final Duration LIVENESS_CHECK = Duration.ofSeconds(5);
 
 	private final DaemonConfiguration daemon;
 	private final ContainersConfiguration containers;
 	private final Logger log;
 	private final Host host;
 	private final BootClock clock = new BootClock();
-	private final ThreadPoolExecutor pool;
+	private final Workers pool;
+	/** Timers: delayed restarts, state.json writes, the liveness check. Never blocked by a runtime. */
 	private final ScheduledExecutorService scheduler;
+	/** The poll's own thread: a runtime that is slow to answer delays the poll, nothing else. */
+	private final ScheduledExecutorService pollThread;
 	private final Map<String, ContainerMachine> machines = new ConcurrentHashMap<>();
 	private final Map<String, RuntimeDriver> drivers = new ConcurrentHashMap<>();
 	private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
@@ -85,7 +87,14 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 	private final boolean stopMode;
 	private final Object stateLock = new Object();
 	private volatile boolean active = true;
-	private ScheduledFuture<?> poll;
+	private volatile ScheduledFuture<?> poll;
+	/** When the last poll ended ({@link System#nanoTime()}), and when the running one started (0: none runs). */
+	private volatile long lastPollEnd = System.nanoTime();
+	private volatile long pollStarted;
+	private volatile Thread pollRunner;
+	private volatile boolean stalled;
+	/** Set by the shutdown stop: nothing is started or restarted automatically any more. */
+	private volatile boolean holding;
 	private final Set<String> warnedRuntimes = ConcurrentHashMap.newKeySet();
 
 	/** What the supervisor needs of the framework it runs in. */
@@ -134,10 +143,9 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		this.containers = containers;
 		this.log = log;
 		this.stopMode = STOP_MANAGED.equals(host.property(MODE_PROPERTY));
-		this.pool = new ThreadPoolExecutor(POOL_THREADS, POOL_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-			Threads.named("cc-supervisor-worker"));
-		pool.allowCoreThreadTimeOut(true);
+		this.pool = new Workers("cc-supervisor-worker");
 		this.scheduler = Threads.scheduler("cc-supervisor");
+		this.pollThread = Threads.scheduler("cc-supervisor-poll");
 		String bootId = BootClock.bootId(host.bootIdFile());
 		String[] savedBoot = new String[1];
 		Map<String, StateJson.Saved> saved = readState(savedBoot);
@@ -158,6 +166,8 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 			log.info("The daemon restarted: running containers are adopted as they are.");
 		}
 		schedulePoll(Duration.ZERO);
+		long check = Math.min(LIVENESS_CHECK.toMillis(), daemon.config().service().monitorInterval().toMillis());
+		scheduler.scheduleWithFixedDelay(this::checkLiveness, check, check, TimeUnit.MILLISECONDS);
 		changed();
 	}
 
@@ -196,6 +206,7 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 			writeState();
 		}
 		scheduler.shutdownNow();
+		pollThread.shutdownNow();
 		pool.shutdown();
 	}
 
@@ -260,10 +271,16 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		if (!active) {
 			return;
 		}
-		poll = scheduler.schedule(() -> pool.execute(this::pollAll), delay.toMillis(), TimeUnit.MILLISECONDS);
+		try {
+			poll = pollThread.schedule(this::pollAll, delay.toMillis(), TimeUnit.MILLISECONDS);
+		} catch (java.util.concurrent.RejectedExecutionException e) {
+			// the supervisor is stopping
+		}
 	}
 
 	private void pollAll() {
+		pollStarted = System.nanoTime();
+		pollRunner = Thread.currentThread();
 		try {
 			refreshMachines();
 			Set<String> runtimes = new HashSet<>(drivers.keySet());
@@ -271,10 +288,59 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 				pollRuntime(runtime);
 			}
 			writeState();
-		} catch (RuntimeException e) {
+		} catch (RuntimeException | Error e) {
 			log.error("The status poll failed: {}", e.toString());
 		} finally {
+			pollStarted = 0;
+			lastPollEnd = System.nanoTime();
+			if (stalled) {
+				stalled = false;
+				log.info("The supervision loop completes its polls again.");
+			}
 			schedulePoll(daemon.config().service().monitorInterval());
+		}
+	}
+
+	/** How long the poll may go without completing before the supervision loop counts as stalled. */
+	private Duration stallLimit() {
+		Duration interval = daemon.config().service().monitorInterval();
+		// A poll asks each runtime twice, each bounded by the command timeout.
+		return interval.multipliedBy(3).plus(commandTimeout().multipliedBy(2L * Math.max(1, drivers.size())));
+	}
+
+	/**
+	 * Whether the supervision loop is alive: its last poll ended within {@link #stallLimit()}. What the systemd
+	 * watchdog is told.
+	 */
+	boolean supervising() {
+		return active && System.nanoTime() - lastPollEnd <= stallLimit().toNanos();
+	}
+
+	/**
+	 * The supervision loop must not end silently: a poll that has not completed for longer than it can take is
+	 * reported (with where it hangs), and a loop that lost its next poll is started again.
+	 */
+	private void checkLiveness() {
+		pool.tick();
+		if (!active || supervising()) {
+			return;
+		}
+		long since = Duration.ofNanos(System.nanoTime() - lastPollEnd).toSeconds();
+		boolean running = pollStarted != 0;
+		if (!stalled) {
+			stalled = true;
+			String where = "";
+			Thread t = pollRunner;
+			if (running && t != null) {
+				StackTraceElement[] stack = t.getStackTrace();
+				where = stack.length == 0 ? "" : " in " + stack[0];
+			}
+			log.error("The supervision loop has completed no poll for {} s ({}); {}.", since,
+				running ? "a poll is running" + where : "no poll was scheduled", running ? "the manager waits for it" : "the manager starts the loop again");
+		}
+		ScheduledFuture<?> p = poll;
+		if (!running && (p == null || p.isDone())) {
+			schedulePoll(Duration.ZERO);
 		}
 	}
 
@@ -461,7 +527,52 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		}
 	}
 
-	// ---------------------------------------------------------------- stop-managed mode
+	// ---------------------------------------------------------------- the shutdown stop
+
+	@Override
+	public Map<String, String> stopAllForShutdown(Duration grace) {
+		holding = true;
+		log.info("The device shuts down: every managed container is stopped; nothing is started or restarted automatically until the daemon restarts.");
+		Map<String, CompletableFuture<Void>> stops = new LinkedHashMap<>();
+		for (ContainerMachine m : machines.values()) {
+			if (m.released()) {
+				continue;
+			}
+			stops.put(m.id(), m.submit(() -> {
+				if (drivers.get(m.config().runtime()) == null) {
+					throw new SupervisorException(SupervisorException.Kind.UNAVAILABLE, "the " + m.config().runtime() + " driver is not available", null);
+				}
+				m.shutdownStop(grace);
+				return null;
+			}));
+		}
+		Map<String, String> failed = new LinkedHashMap<>();
+		long deadline = System.nanoTime() + grace.plus(commandTimeout()).plusSeconds(5).toNanos();
+		for (Map.Entry<String, CompletableFuture<Void>> e : stops.entrySet()) {
+			try {
+				e.getValue().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+			} catch (java.util.concurrent.ExecutionException x) {
+				failed.put(e.getKey(), x.getCause().getMessage());
+			} catch (java.util.concurrent.TimeoutException x) {
+				failed.put(e.getKey(), "timed out");
+			} catch (InterruptedException x) {
+				Thread.currentThread().interrupt();
+				failed.put(e.getKey(), "interrupted");
+			}
+		}
+		writeState();
+		if (failed.isEmpty()) {
+			log.info("Every managed container is stopped ({}).", stops.size());
+		} else {
+			log.error("At shutdown the manager could not stop {}.", failed);
+		}
+		return failed;
+	}
+
+	@Override
+	public boolean holding() {
+		return holding;
+	}
 
 	private void stopManagedAndExit() {
 		Duration timeout = commandTimeout();
@@ -476,33 +587,13 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 				return;
 			}
 		}
-		Map<String, CompletableFuture<Void>> stops = new LinkedHashMap<>();
-		Duration grace = Duration.ofSeconds(Math.max(1, timeout.toSeconds() / 2));
-		for (ContainerMachine m : machines.values()) {
-			stops.put(m.id(), m.submit(() -> {
-				if (drivers.get(m.config().runtime()) == null) {
-					throw new SupervisorException(SupervisorException.Kind.UNAVAILABLE, "the " + m.config().runtime() + " driver is not available", null);
-				}
-				m.shutdownStop(grace);
-				return null;
-			}));
-		}
-		List<String> failed = new ArrayList<>();
-		for (Map.Entry<String, CompletableFuture<Void>> e : stops.entrySet()) {
-			try {
-				e.getValue().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000) + grace.toMillis(), TimeUnit.MILLISECONDS);
-			} catch (Exception x) {
-				failed.add(e.getKey() + " (" + (x.getCause() != null ? x.getCause().getMessage() : "timed out") + ")");
-			}
-		}
-		writeState();
+		Map<String, String> failed = stopAllForShutdown(Duration.ofSeconds(Math.max(1, timeout.toSeconds() / 2)));
 		if (failed.isEmpty()) {
-			log.info("Every managed container is stopped ({}).", stops.size());
 			host.exit(null, 0);
 		} else {
-			String msg = "could not stop " + String.join(", ", failed);
-			log.error("At shutdown the manager {}.", msg);
-			host.exit(msg, 1);
+			List<String> names = new ArrayList<>();
+			failed.forEach((id, why) -> names.add(id + " (" + why + ")"));
+			host.exit("could not stop " + String.join(", ", names), 1);
 		}
 	}
 

@@ -78,6 +78,8 @@ class ContainerMachineTest {
 		}
 	}
 
+	boolean holding;
+
 	final ContainerMachine.Context ctx = new ContainerMachine.Context() {
 		@Override
 		public RuntimeDriver driver(String runtime) {
@@ -104,6 +106,11 @@ class ContainerMachineTest {
 		@Override
 		public Duration commandTimeout() {
 			return Duration.ofSeconds(5);
+		}
+
+		@Override
+		public boolean holding() {
+			return holding;
 		}
 
 		@Override

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /** A runtime in memory, for the policy's unit tests; the real runtimes are tested elsewhere. */
-final class FakeDriver implements RuntimeDriver {
+class FakeDriver implements RuntimeDriver {
 	final String runtime;
 	final Map<String, ContainerState> containers = new LinkedHashMap<>();
 	final List<String> calls = new ArrayList<>();
