@@ -16,7 +16,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes files so that a crash or power cut at any instant leaves either the old or the new content.
  *
  * <p>The content goes to a temporary file in the same directory, which is forced to disk, renamed over the
- * target in one step, and then the directory itself is forced so that the rename survives a power cut.
+ * target in one step, and then the directory itself is forced so that the rename survives a power cut. The rename
+ * replaces whatever was at the target, a link included, without following it. Files are only the owner's to read
+ * (mode 0600) unless the caller says otherwise: what the daemon writes (containers' create arguments, their state)
+ * is not for every user of the device.
  */
 public final class AtomicFiles {
 
@@ -26,21 +29,26 @@ public final class AtomicFiles {
 	private AtomicFiles() {
 	}
 
-	/** Replaces {@code target} with {@code content}, atomically and durably. */
+	/** Only the owner reads and writes: the mode of what the daemon writes unless it says otherwise. */
+	public static final Set<PosixFilePermission> OWNER_ONLY = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+
+	/** Replaces {@code target} with {@code content}, atomically and durably, readable by its owner only. */
 	public static void write(Path target, byte[] content) throws IOException {
-		write(target, content, null);
+		write(target, content, OWNER_ONLY);
 	}
 
 	/**
 	 * Replaces {@code target} with {@code content}, atomically and durably, with the given permissions (or
-	 * the default ones when {@code permissions} is null).
+	 * those the process's umask gives when {@code permissions} is null).
 	 */
 	public static void write(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
 		Path dir = target.toAbsolutePath().getParent();
 		Files.createDirectories(dir);
 		Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
 		try {
-			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			java.nio.file.attribute.FileAttribute<?>[] attrs = permissions == null ? new java.nio.file.attribute.FileAttribute<?>[0]
+				: new java.nio.file.attribute.FileAttribute<?>[] { java.nio.file.attribute.PosixFilePermissions.asFileAttribute(permissions) };
+			try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
 				ByteBuffer buf = ByteBuffer.wrap(content);
 				while (buf.hasRemaining()) {
 					ch.write(buf);

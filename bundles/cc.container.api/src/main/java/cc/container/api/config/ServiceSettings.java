@@ -36,6 +36,14 @@ public record ServiceSettings(Path workingPath, Duration monitorInterval, Durati
 		return workingPath.resolve("state.json");
 	}
 
+	/**
+	 * The daemon's private folder, {@code <working_path>/run} (mode 0700): its lock, command output and other scratch
+	 * files, never in a shared temporary folder.
+	 */
+	public Path runDir() {
+		return workingPath.resolve("run");
+	}
+
 	/** The LXC {@code lxcpath} of managed LXC containers, {@code <working_path>/installed/lxc}. */
 	public Path lxcPath() {
 		return workingPath.resolve("installed").resolve("lxc");

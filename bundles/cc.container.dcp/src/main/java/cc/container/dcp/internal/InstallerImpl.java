@@ -15,17 +15,18 @@ import cc.container.api.runtime.ContainerState;
 import cc.container.api.runtime.DriverException;
 import cc.container.api.runtime.RuntimeDriver;
 import cc.container.util.AtomicFiles;
+import cc.container.util.Bounded;
+import cc.container.util.PrivateDir;
 import cc.container.util.Threads;
+import cc.container.util.Trees;
 import cc.container.util.dcp.DcpException;
 import cc.container.util.dcp.Manifest;
 import cc.container.util.dcp.PackageReader;
 import cc.container.util.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -137,18 +138,29 @@ public final class InstallerImpl implements Installer {
 
 	// ---------------------------------------------------------------- verification
 
-	/** Verifies a package into a fresh staging folder; deletes the folder when the package is refused. */
+	/** Verifies a package into a fresh staging folder; deletes the folder when the package is refused, whatever failed. */
 	private PackageReader.Verified verify(Path dcp, Path dir, Consumer<String> progress) throws InstallException {
+		boolean verified = false;
 		try {
+			PrivateDir.ensure(staging());
 			Files.createDirectories(dir);
 			long free = Files.getFileStore(dir).getUsableSpace() - reserve;
-			return PackageReader.verify(dcp, dir, Math.max(0, free), progress);
+			PackageReader.Verified v = PackageReader.verify(dcp, dir, Math.max(0, free), progress);
+			verified = true;
+			return v;
 		} catch (DcpException e) {
-			deleteTree(dir);
 			throw new InstallException(InstallException.Kind.BAD_PACKAGE, dcp.getFileName() + ": " + e.getMessage(), e);
+		} catch (java.nio.file.NoSuchFileException e) {
+			throw new InstallException(InstallException.Kind.NOT_FOUND, "there is no package " + dcp, e);
 		} catch (IOException e) {
-			deleteTree(dir);
-			throw new InstallException(InstallException.Kind.BAD_PACKAGE, dcp.getFileName() + " cannot be read: " + e.getMessage(), e);
+			String why = Bounded.describe(e);
+			boolean full = why.startsWith("the file system is full");
+			throw new InstallException(full ? InstallException.Kind.FAILED : InstallException.Kind.BAD_PACKAGE, dcp.getFileName()
+				+ (full ? " cannot be staged in " + staging() + ": " + why : " cannot be read: " + why), e);
+		} finally {
+			if (!verified) {
+				Trees.deleteQuietly(dir);
+			}
 		}
 	}
 
@@ -458,14 +470,7 @@ public final class InstallerImpl implements Installer {
 	}
 
 	static void deleteTree(Path p) {
-		if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-			return;
-		}
-		try (Stream<Path> s = Files.walk(p)) {
-			s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-		} catch (IOException e) {
-			// best effort; the next start cleans the staging folder again
-		}
+		Trees.deleteQuietly(p);
 	}
 
 }

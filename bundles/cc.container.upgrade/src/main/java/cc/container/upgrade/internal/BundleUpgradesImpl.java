@@ -2,11 +2,11 @@ package cc.container.upgrade.internal;
 
 import cc.container.api.BundleInfo;
 import cc.container.api.BundleUpgrades;
-import cc.container.api.UpgradeException;
 import cc.container.api.UpgradeException.Kind;
+import cc.container.api.UpgradeException;
 import cc.container.util.AtomicFiles;
+import cc.container.util.Bounded;
 import cc.container.util.upgrade.UpgradeRecord;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -143,54 +143,101 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 			if (!Files.isRegularFile(jar)) {
 				throw new UpgradeException(Kind.NOT_FOUND, "there is no file " + jar, null);
 			}
-			UpgradeRecord.Headers headers;
-			byte[] bytes;
-			try {
-				if (Files.size(jar) > MAX_JAR) {
-					throw new UpgradeException(Kind.REFUSED, jar + " is larger than " + (MAX_JAR >> 20) + " MiB; it is no bundle of this daemon", null);
-				}
-				headers = UpgradeRecord.headers(jar);
-				bytes = Files.readAllBytes(jar);
-			} catch (IOException e) {
-				throw new UpgradeException(Kind.REFUSED, jar + " is not a jar (" + e.getMessage() + "); nothing was changed", e);
-			}
-			if (headers == null) {
-				throw new UpgradeException(Kind.REFUSED, jar + " is not an OSGi bundle: its manifest has no Bundle-SymbolicName; nothing was changed", null);
-			}
-			Bundle target = replaceable(headers.symbolicName());
-			UpgradeRecord record = recordOrThrow();
-			List<String> stack = record.jars(headers.symbolicName());
-			String name = headers.symbolicName() + "-" + headers.version() + "-" + sha256(bytes).substring(0, 12) + ".jar";
-			if (stack.contains(name)) {
-				throw new UpgradeException(Kind.REFUSED, headers.symbolicName() + " was already upgraded with this very jar"
-					+ (stack.get(stack.size() - 1).equals(name) ? " and runs it" : "; roll back to it with bundle rollback") + "; nothing was changed", null);
-			}
-			Path before = runningJar(target, record);
-			checkResolves(headers, bytes, jar);
-
-			Path stored = dir.resolve(name);
+			Path incoming;
+			String sha;
 			try {
 				Files.createDirectories(dir);
-				AtomicFiles.write(stored, bytes);
+				incoming = Files.createTempFile(dir, AtomicFiles.TEMP_PREFIX + "incoming-", ".jar");
 			} catch (IOException e) {
-				throw new UpgradeException(Kind.FAILED, "The jar could not be kept in " + dir + " (" + e.getMessage() + "); nothing was changed", e);
+				throw new UpgradeException(Kind.FAILED, "The jar could not be kept in " + dir + " (" + Bounded.describe(e) + "); nothing was changed", e);
 			}
-			progress.accept("updating");
-			String from = target.getVersion().toString();
-			log.info("Updating bundle {} from {} to {} ({}).", headers.symbolicName(), from, headers.version(), jar);
+			boolean kept = false;
 			try {
-				replace(target, stored, before, settle, progress);
-			} catch (UpgradeException e) {
-				deleteQuietly(stored);
-				throw e;
+				try {
+					sha = copy(jar, incoming);
+				} catch (IOException e) {
+					throw new UpgradeException(Kind.REFUSED, jar + " cannot be read (" + Bounded.describe(e) + "); nothing was changed", e);
+				}
+				UpgradeRecord.Headers headers;
+				try {
+					headers = UpgradeRecord.headers(incoming);
+				} catch (IOException e) {
+					throw new UpgradeException(Kind.REFUSED, jar + " is not a jar (" + e.getMessage() + "); nothing was changed", e);
+				}
+				if (headers == null) {
+					throw new UpgradeException(Kind.REFUSED, jar + " is not an OSGi bundle: its manifest has no Bundle-SymbolicName; nothing was changed", null);
+				}
+				Bundle target = replaceable(headers.symbolicName());
+				UpgradeRecord record = recordOrThrow();
+				List<String> stack = record.jars(headers.symbolicName());
+				String name = headers.symbolicName() + "-" + headers.version() + "-" + sha.substring(0, 12) + ".jar";
+				if (stack.contains(name)) {
+					throw new UpgradeException(Kind.REFUSED, headers.symbolicName() + " was already upgraded with this very jar"
+						+ (stack.get(stack.size() - 1).equals(name) ? " and runs it" : "; roll back to it with bundle rollback") + "; nothing was changed", null);
+				}
+				Path before = runningJar(target, record);
+				checkResolves(headers, incoming, jar);
+
+				Path stored = dir.resolve(name);
+				try {
+					Files.move(incoming, stored, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+					AtomicFiles.forceDirectory(dir);
+					kept = true;
+				} catch (IOException e) {
+					throw new UpgradeException(Kind.FAILED, "The jar could not be kept in " + dir + " (" + Bounded.describe(e) + "); nothing was changed", e);
+				}
+				return swapIn(target, headers, stored, before, record, stack, name, jar, settle, progress);
+			} finally {
+				if (!kept) {
+					deleteQuietly(incoming);
+				}
 			}
-			List<String> next = new ArrayList<>(stack);
-			next.add(name);
-			save(record.with(headers.symbolicName(), next));
-			log.info("Bundle {} upgraded from {} to {}; it stays upgraded across restarts (bundle rollback {} puts {} back).",
-				headers.symbolicName(), from, headers.version(), headers.symbolicName(), from);
-			return info(target, record.with(headers.symbolicName(), next));
 		}
+	}
+
+	/** Streams {@code from} into {@code to} (at most {@link #MAX_JAR} bytes), returning its SHA-256 in hex. */
+	static String copy(Path from, Path to) throws IOException, UpgradeException {
+		Bounded.requireRegularFile(from);
+		MessageDigest md;
+		try {
+			md = MessageDigest.getInstance("SHA-256");
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+		long n = 0;
+		try (InputStream in = Files.newInputStream(from); java.io.OutputStream out = Files.newOutputStream(to)) {
+			byte[] buf = new byte[64 << 10];
+			int r;
+			while ((r = in.read(buf)) > 0) {
+				n += r;
+				if (n > MAX_JAR) {
+					throw new UpgradeException(Kind.REFUSED, from + " is larger than " + (MAX_JAR >> 20) + " MiB; it is no bundle of this daemon", null);
+				}
+				md.update(buf, 0, r);
+				out.write(buf, 0, r);
+			}
+		}
+		return HexFormat.of().formatHex(md.digest());
+	}
+
+	/** Replaces {@code target} with the kept jar {@code stored} and records the upgrade once it is verified. */
+	private BundleInfo swapIn(Bundle target, UpgradeRecord.Headers headers, Path stored, Path before, UpgradeRecord record, List<String> stack,
+		String name, Path jar, Duration settle, Consumer<String> progress) throws UpgradeException {
+		progress.accept("updating");
+		String from = target.getVersion().toString();
+		log.info("Updating bundle {} from {} to {} ({}).", headers.symbolicName(), from, headers.version(), jar);
+		try {
+			replace(target, stored, before, settle, progress);
+		} catch (UpgradeException e) {
+			deleteQuietly(stored);
+			throw e;
+		}
+		List<String> next = new ArrayList<>(stack);
+		next.add(name);
+		save(record.with(headers.symbolicName(), next));
+		log.info("Bundle {} upgraded from {} to {}; it stays upgraded across restarts (bundle rollback {} puts {} back).",
+			headers.symbolicName(), from, headers.version(), headers.symbolicName(), from);
+		return info(target, record.with(headers.symbolicName(), next));
 	}
 
 	@Override
@@ -293,11 +340,13 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 		return target;
 	}
 
-	/** Installs {@code bytes} beside the running bundle, lets the framework resolve it, and removes it again. */
-	private void checkResolves(UpgradeRecord.Headers headers, byte[] bytes, Path jar) throws UpgradeException {
+	/** Installs {@code file} beside the running bundle, lets the framework resolve it, and removes it again. */
+	private void checkResolves(UpgradeRecord.Headers headers, Path file, Path jar) throws UpgradeException {
 		Bundle check;
-		try {
-			check = context.installBundle(CHECK_LOCATION + headers.symbolicName(), new ByteArrayInputStream(bytes));
+		try (InputStream in = Files.newInputStream(file)) {
+			check = context.installBundle(CHECK_LOCATION + headers.symbolicName(), in);
+		} catch (IOException e) {
+			throw new UpgradeException(Kind.REFUSED, jar + " cannot be read (" + e.getMessage() + "); nothing was changed", e);
 		} catch (BundleException e) {
 			throw new UpgradeException(Kind.REFUSED, jar + " is not a valid bundle: " + e.getMessage() + "; nothing was changed", e);
 		}
