@@ -147,8 +147,15 @@ class InstallScriptIT {
 		Files.writeString(conf, "{ \"version\": 1, \"service\": { \"working_path\": \"/data/containers\" } }\n");
 		Path upgrade = Files.createDirectories(home.resolve("upgrades")).resolve("upgrades.properties");
 		Files.writeString(upgrade, "cc.container.driver.podman=cc.container.driver.podman-9.0.1-abc.jar\n");
+		// A jar the installed version shipped and the new one no longer does: listed by the previous install.
 		Path stale = home.resolve("bundle/cc.container.dropped-0.9.0.jar");
 		Files.writeString(stale, "a jar the new version no longer ships");
+		Path manifest = home.resolve("share/cc-container-mng/installed-files");
+		assertThat(Files.readString(manifest)).contains(PREFIX + "/bin/cc-containerd\n", "/usr/bin/containerctl\n");
+		Files.writeString(manifest, PREFIX + "/bundle/cc.container.dropped-0.9.0.jar\n", java.nio.file.StandardOpenOption.APPEND);
+		// A file of someone else's in the prefix is not the installer's to remove.
+		Path foreign = home.resolve("bundle/README.local");
+		Files.writeString(foreign, "the integrator's notes");
 		Path jvm = home.resolve("conf/jvm.options");
 		Files.writeString(jvm, Files.readString(jvm).replace("-Xmx32m", "-Xmx48m"));
 
@@ -158,6 +165,8 @@ class InstallScriptIT {
 		assertThat(Files.readString(conf)).contains("/data/containers");
 		assertThat(upgrade).hasContent("cc.container.driver.podman=cc.container.driver.podman-9.0.1-abc.jar");
 		assertThat(stale).doesNotExist();
+		assertThat(foreign).hasContent("the integrator's notes");
+		Files.delete(foreign);
 		assertThat(Files.readString(jvm)).contains("-Xmx48m");
 		assertThat(home.resolve("conf/jvm.options.shipped")).hasSameTextualContentAs(unpacked.resolve("conf/jvm.options"));
 		try (Stream<Path> s = Files.list(home)) {
@@ -197,5 +206,84 @@ class InstallScriptIT {
 			assertThat(s.map(p -> p.getFileName().toString())).containsExactly("upgrades");
 		}
 		assertThat(Files.readString(root.resolve("etc/cc-container-mng.conf"))).contains("/data/containers");
+	}
+
+	@Test
+	@Order(6)
+	void aSharedPrefixKeepsEverythingThatIsNotTheManagers() throws Exception {
+		Path shared = dir.resolve("shared-root");
+		Path local = shared.resolve("usr/local");
+		Map<Path, String> others = new LinkedHashMap<>();
+		for (String f : List.of("bin/other-tool", "lib/libother.so", "share/doc/other/README", "conf/other.conf", "etc/x")) {
+			Path p = local.resolve(f);
+			Files.createDirectories(p.getParent());
+			Files.writeString(p, "someone else's " + f);
+			others.put(p, "someone else's " + f);
+		}
+		CtlIT.Result r = sh("--prefix", "/usr/local", "--destdir", shared.toString());
+		assertThat(r.status()).as(r.err()).isZero();
+		assertThat(local.resolve("bin/cc-containerd")).isRegularFile();
+		r = sh("--prefix", "/usr/local", "--destdir", shared.toString());
+		assertThat(r.status()).as("a reinstall: " + r.err()).isZero();
+		r = sh("--uninstall", "--prefix", "/usr/local", "--destdir", shared.toString());
+		assertThat(r.status()).as(r.err()).isZero();
+		others.forEach((p, text) -> assertThat(p).as(p.toString()).hasContent(text));
+		assertThat(local.resolve("bin/cc-containerd")).doesNotExist();
+		assertThat(local.resolve("bundle")).doesNotExist();
+		assertThat(local.resolve("share/cc-container-mng")).doesNotExist();
+		// A file of another package where the manager would put one: refused, nothing written.
+		Files.createDirectories(local.resolve("lib"));
+		Files.writeString(local.resolve("lib/felix.jar"), "another package's felix");
+		r = sh("--prefix", "/usr/local", "--destdir", shared.toString());
+		assertThat(r.status()).isEqualTo(2);
+		assertThat(r.err()).isEqualTo("install.sh: /usr/local/lib/felix.jar is there already and was not installed by install.sh; "
+			+ "give the manager a --prefix of its own\n");
+		assertThat(local.resolve("lib/felix.jar")).hasContent("another package's felix");
+		assertThat(local.resolve("bin/cc-containerd")).doesNotExist();
+	}
+
+	@Test
+	@Order(7)
+	void aPurgeRemovesTheContainersAndOnlyTheManagersOwnFiles() throws Exception {
+		Path droot = dir.resolve("purge-root");
+		CtlIT.Result r = sh("--destdir", droot.toString());
+		assertThat(r.status()).as(r.err()).isZero();
+		// The installed daemon runs on a configuration inside the staging root (relative paths: its own folder).
+		Path conf = droot.resolve("etc/cc-container-mng.conf");
+		Files.writeString(conf, """
+			{ "version": 1, "service": { "working_path": "../var/cc", "control_socket": "../run/ctl.sock", "monitor_interval": 1 },
+			  "logging": { "level": "INFO", "syslog": { "enabled": false }, "console": { "enabled": false },
+			               "file": { "enabled": true, "path": "../var/log/cc.log" } } }
+			""");
+		Path work = droot.resolve("var/cc");
+		Path others = Files.createDirectories(work.resolve("other-data"));
+		Files.writeString(others.resolve("canary"), "not the manager's");
+		Path home = droot.resolve(PREFIX.substring(1));
+		Process daemon = new ProcessBuilder(home.resolve("bin/cc-containerd").toString(), "--config-file", conf.toString())
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(dir.resolve("purge-daemon.err").toFile()).start();
+		try {
+			cc.container.testing.Await.until("the purge root's daemon", java.time.Duration.ofSeconds(60),
+				() -> Files.exists(droot.resolve("run/ctl.sock")));
+			Path bundle = cc.container.testing.LxcBundles.create(dir, dir.resolve("purge-bundle.tar.gz"), "p",
+				cc.container.testing.Busybox.TICKER, null);
+			byte[] payload = Files.readAllBytes(bundle);
+			Path pkg = cc.container.testing.Packages.dcp(dir.resolve("purge.tar.gz"),
+				cc.container.testing.Packages.manifest("purged", "1", "lxc", payload), "rootfs.tar.gz", payload);
+			CtlIT.Result in = CtlIT.exec(List.of(home.resolve("bin/containerctl").toString(), "--config-file", conf.toString(), "install",
+				pkg.toString()), dir);
+			assertThat(in.status()).as(in.err()).isZero();
+			r = sh("--uninstall", "--purge", "--destdir", droot.toString());
+			assertThat(r.status()).as(r.err()).isZero();
+			assertThat(r.out()).contains("purged cc-container-mng");
+			assertThat(Sh.run("lxc-ls", "-P", work.resolve("installed/lxc").toString()).trim()).isEmpty();
+			assertThat(others.resolve("canary")).hasContent("not the manager's");
+			for (String own : List.of("cc-containers.conf", "state.json", "installed", "staging", "run")) {
+				assertThat(Files.exists(work.resolve(own), java.nio.file.LinkOption.NOFOLLOW_LINKS)).as(own).isFalse();
+			}
+			assertThat(conf).doesNotExist();
+		} finally {
+			daemon.destroy();
+			daemon.waitFor();
+		}
 	}
 }
