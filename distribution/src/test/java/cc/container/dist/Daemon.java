@@ -28,13 +28,18 @@ final class Daemon implements AutoCloseable {
 	}
 
 	static Daemon start(Path workDir, String... args) throws IOException {
+		return start(workDir, workDir.resolve("felix-cache"), args);
+	}
+
+	/** Starts a daemon whose output goes to {@code workDir} and whose bundle cache is {@code storage}. */
+	static Daemon start(Path workDir, Path storage, String... args) throws IOException {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(DIST.resolve("bin/cc-containerd").toString());
 		cmd.addAll(List.of(args));
 		Path out = workDir.resolve("daemon.out");
 		Path err = workDir.resolve("daemon.err");
 		ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + workDir.resolve("felix-cache") + " -Dcc.containerd.upgrades="
+		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + storage + " -Dcc.containerd.upgrades="
 			+ workDir.resolve("upgrades"));
 		return new Daemon(pb.start(), out, err);
 	}
@@ -45,9 +50,14 @@ final class Daemon implements AutoCloseable {
 	 * {@code dir/cc-containerd.log} at {@code fileLevel}, and Podman in {@code podman}'s sandbox.
 	 */
 	static Path writeConfig(Path dir, String socket, String fileLevel, PodmanSandbox podman) throws IOException {
+		return writeConfig(dir, socket, fileLevel, podman, 1);
+	}
+
+	/** The same with another {@code monitor_interval}. */
+	static Path writeConfig(Path dir, String socket, String fileLevel, PodmanSandbox podman, long monitorInterval) throws IOException {
 		Path conf = dir.resolve("cc-container-mng.conf");
 		Files.writeString(conf, Json.writeCompact(Map.of(
-			"service", Map.of("working_path", dir.resolve("work").toString(), "monitor_interval", 1L, "command_timeout", 30L,
+			"service", Map.of("working_path", dir.resolve("work").toString(), "monitor_interval", monitorInterval, "command_timeout", 30L,
 				"control_socket", dir.resolve(socket).toString()),
 			"logging", Map.of("level", "INFO", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
 				"file", Map.of("enabled", true, "path", dir.resolve("cc-containerd.log").toString(), "level", fileLevel)),

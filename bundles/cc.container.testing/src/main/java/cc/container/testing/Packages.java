@@ -1,6 +1,5 @@
-package cc.container.dcp.internal;
+package cc.container.testing;
 
-import cc.container.testing.Sh;
 import cc.container.util.json.Json;
 import cc.container.util.tar.TarWriter;
 import java.io.ByteArrayOutputStream;
@@ -17,17 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
-/** Makes packages for tests: good ones as the generator writes them, and broken or hostile ones. */
-final class Packages {
+/** Makes packages for tests: good ones as the generator writes them, and broken or hostile ones, byte by byte. */
+public final class Packages {
 	private Packages() {
 	}
 
-	static String sha256(byte[] b) throws Exception {
+	public static String sha256(byte[] b) throws Exception {
 		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
 	}
 
 	/** A manifest for {@code payload}, with every required field right. */
-	static Map<String, Object> manifest(String id, String version, String runtime, byte[] payload) throws Exception {
+	public static Map<String, Object> manifest(String id, String version, String runtime, byte[] payload) throws Exception {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("package_id", id);
 		m.put("friendly_name", "Test " + id);
@@ -49,7 +48,7 @@ final class Packages {
 	}
 
 	/** A package with these members, in this order (a null value is a folder). */
-	static Path write(Path out, Map<String, byte[]> members) throws IOException {
+	public static Path write(Path out, Map<String, byte[]> members) throws IOException {
 		try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(out)); TarWriter tar = new TarWriter(os)) {
 			Instant now = Instant.parse("2026-11-28T20:00:00Z");
 			for (Map.Entry<String, byte[]> e : members.entrySet()) {
@@ -64,7 +63,7 @@ final class Packages {
 	}
 
 	/** A well-formed package of {@code manifest} and {@code payload}, listing {@code checksum} for it. */
-	static Path dcp(Path out, Map<String, Object> manifest, String payloadName, byte[] payload, String checksum) throws Exception {
+	public static Path dcp(Path out, Map<String, Object> manifest, String payloadName, byte[] payload, String checksum) throws Exception {
 		Map<String, byte[]> members = new LinkedHashMap<>();
 		members.put("checksums", null);
 		members.put("checksums/sha256sums.txt", (checksum + "  payload/" + payloadName + "\n").getBytes(StandardCharsets.UTF_8));
@@ -76,12 +75,12 @@ final class Packages {
 		return write(out, members);
 	}
 
-	static Path dcp(Path out, Map<String, Object> manifest, String payloadName, byte[] payload) throws Exception {
+	public static Path dcp(Path out, Map<String, Object> manifest, String payloadName, byte[] payload) throws Exception {
 		return dcp(out, manifest, payloadName, payload, sha256(payload));
 	}
 
 	/** A package with hostile members made by Python's tarfile, gzip-compressed, after a valid manifest and payload. */
-	static Path hostile(Path out, Map<String, Object> manifest, String payloadName, byte[] payload, String pythonMembers) throws Exception {
+	public static Path hostile(Path out, Map<String, Object> manifest, String payloadName, byte[] payload, String pythonMembers) throws Exception {
 		Path dir = Files.createTempDirectory(out.getParent(), "h");
 		Files.write(dir.resolve("manifest.json"), Json.write(manifest));
 		Files.write(dir.resolve("payload"), payload);
@@ -101,7 +100,24 @@ final class Packages {
 		return out;
 	}
 
-	static byte[] gzip(byte[] b) throws IOException {
+	/** What writes the members of a raw package. */
+	public interface Members {
+		/** Writes the members. */
+		void write(TarWriter tar) throws IOException;
+	}
+
+	/**
+	 * A package whose members are written by {@code members} exactly as given ({@link TarWriter#member}), gzip-compressed:
+	 * for archives no well-behaved tool writes.
+	 */
+	public static Path raw(Path out, Members members) throws IOException {
+		try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(out)); TarWriter tar = new TarWriter(os)) {
+			members.write(tar);
+		}
+		return out;
+	}
+
+	public static byte[] gzip(byte[] b) throws IOException {
 		ByteArrayOutputStream bos = new ByteArrayOutputStream();
 		try (OutputStream os = new GZIPOutputStream(bos)) {
 			os.write(b);

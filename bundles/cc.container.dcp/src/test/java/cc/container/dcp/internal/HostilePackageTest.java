@@ -14,6 +14,7 @@ import cc.container.exec.internal.CommandRunnerImpl;
 import cc.container.supervisor.internal.SupervisorAccess;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcSandbox;
+import cc.container.testing.Packages;
 import cc.container.testing.PodmanSandbox;
 import cc.container.testing.TestConfig;
 import cc.container.testing.TestLogger;

@@ -15,6 +15,7 @@ import cc.container.testing.Await;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcBundles;
 import cc.container.testing.LxcSandbox;
+import cc.container.testing.Packages;
 import cc.container.testing.PodmanSandbox;
 import cc.container.testing.TestConfig;
 import cc.container.testing.TestLogger;
