@@ -1,5 +1,6 @@
 package cc.container.api;
 
+import cc.container.api.config.DrmSettings;
 import cc.container.api.runtime.ContainerStats;
 import java.time.Instant;
 import java.util.List;
@@ -21,14 +22,21 @@ import java.util.List;
  * @param restarts the restart counters
  * @param stats the last statistics sample, or {@code null}
  * @param history the last restart decisions, oldest first
+ * @param drm its telemetry settings for a remote manager, or {@code null}
  */
 public record ContainerReport(String id, String friendlyName, String runtime, String version, DesiredState desired,
 	ContainerStatus status, long pid, Instant startedAt, Instant exitedAt, Integer exitCode, Restarts restarts,
-	ContainerStats stats, List<HistoryEntry> history) {
+	ContainerStats stats, List<HistoryEntry> history, DrmSettings drm) {
 
 	/** Copies the history. */
 	public ContainerReport {
 		history = List.copyOf(history);
+	}
+
+	/** A report without telemetry settings (as version 1.0 of this record). */
+	public ContainerReport(String id, String friendlyName, String runtime, String version, DesiredState desired, ContainerStatus status, long pid,
+		Instant startedAt, Instant exitedAt, Integer exitCode, Restarts restarts, ContainerStats stats, List<HistoryEntry> history) {
+		this(id, friendlyName, runtime, version, desired, status, pid, startedAt, exitedAt, exitCode, restarts, stats, history, null);
 	}
 
 	/**

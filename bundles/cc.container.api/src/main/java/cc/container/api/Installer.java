@@ -17,7 +17,16 @@ public interface Installer {
 	 *
 	 * @param progress told what is being done ({@code verifying}, {@code loading}, {@code starting}), in a few words
 	 */
-	ContainerReport install(Path dcp, boolean start, Consumer<String> progress) throws InstallException;
+	default ContainerReport install(Path dcp, boolean start, Consumer<String> progress) throws InstallException {
+		return install(dcp, null, start, progress);
+	}
+
+	/**
+	 * Installs a package as the container {@code id} (for a package whose id changes with every build), or, with
+	 * {@code id} null, as the package's own container id: its manifest's {@code name} when it has one, else its
+	 * {@code package_id}.
+	 */
+	ContainerReport install(Path dcp, String id, boolean start, Consumer<String> progress) throws InstallException;
 
 	/**
 	 * Replaces an installed container with a newer version of its package; the user's {@code autostart},
@@ -26,7 +35,15 @@ public interface Installer {
 	 *
 	 * @param force accept the same or an older version
 	 */
-	ContainerReport update(Path dcp, boolean force, Consumer<String> progress) throws InstallException;
+	default ContainerReport update(Path dcp, boolean force, Consumer<String> progress) throws InstallException {
+		return update(dcp, null, force, progress);
+	}
+
+	/**
+	 * Updates the container {@code id} with a package (two builds of one manifest by the vendor's older generators have
+	 * different package ids), or, with {@code id} null, the package's own container id.
+	 */
+	ContainerReport update(Path dcp, String id, boolean force, Consumer<String> progress) throws InstallException;
 
 	/** Stops and removes a container: from its runtime, the containers configuration and state.json. */
 	void remove(String id) throws InstallException;

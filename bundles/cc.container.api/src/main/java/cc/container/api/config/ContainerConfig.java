@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * @param autostart whether the container runs after the device boots and after its installation
  * @param monitor whether the manager queries it (statistics, crash detection, restarts)
  * @param restart the restart policy
+ * @param drm its telemetry for a remote manager (the package's {@code drm} block), or {@code null}
+ * @param packageId the {@code package_id} of the package it was installed from, or {@code null}
  */
 public record ContainerConfig(String id, String friendlyName, String version, String runtime, String createArgs,
-	boolean autostart, boolean monitor, RestartPolicy restart) {
+	boolean autostart, boolean monitor, RestartPolicy restart, DrmSettings drm, String packageId) {
 
 	/** What a container id may look like: it becomes a file and a container name. */
 	public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -39,6 +41,12 @@ public record ContainerConfig(String id, String friendlyName, String version, St
 		createArgs = createArgs == null ? "" : createArgs;
 	}
 
+	/** An entry without telemetry settings or package id (as version 1.0 of this record). */
+	public ContainerConfig(String id, String friendlyName, String version, String runtime, String createArgs, boolean autostart, boolean monitor,
+		RestartPolicy restart) {
+		this(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, null, null);
+	}
+
 	/** The name to show people: the friendly name, else the id. */
 	public String displayName() {
 		return friendlyName == null || friendlyName.isEmpty() ? id : friendlyName;
@@ -46,21 +54,26 @@ public record ContainerConfig(String id, String friendlyName, String version, St
 
 	/** A copy with another autostart flag. */
 	public ContainerConfig withAutostart(boolean value) {
-		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, value, monitor, restart);
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, value, monitor, restart, drm, packageId);
 	}
 
 	/** A copy with another monitor flag. */
 	public ContainerConfig withMonitor(boolean value) {
-		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, value, restart);
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, value, restart, drm, packageId);
 	}
 
 	/** A copy with another friendly name. */
 	public ContainerConfig withFriendlyName(String value) {
-		return new ContainerConfig(id, value, version, runtime, createArgs, autostart, monitor, restart);
+		return new ContainerConfig(id, value, version, runtime, createArgs, autostart, monitor, restart, drm, packageId);
 	}
 
 	/** A copy with another restart policy. */
 	public ContainerConfig withRestart(RestartPolicy value) {
-		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, value);
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, value, drm, packageId);
+	}
+
+	/** A copy with other telemetry settings ({@code null}: none). */
+	public ContainerConfig withDrm(DrmSettings value) {
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, value, packageId);
 	}
 }

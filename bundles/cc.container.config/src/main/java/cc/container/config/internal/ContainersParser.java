@@ -2,7 +2,9 @@ package cc.container.config.internal;
 
 import cc.container.api.config.ConfigException;
 import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.DrmSettings;
 import cc.container.api.config.RestartPolicy;
+import cc.container.util.drm.Drm;
 import cc.container.util.json.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ import java.util.Map;
 public final class ContainersParser {
 
 	/** Fields the daemon itself adds to an entry (kept, never warned about). */
-	static final List<String> DAEMON_FIELDS = List.of("image", "digest", "package_id", "installed_at", "desired");
+	static final List<String> DAEMON_FIELDS = List.of("image", "digest", "installed_at", "desired");
 
 	private ContainersParser() {
 	}
@@ -105,11 +107,22 @@ public final class ContainersParser {
 			(int) r.integer("retry_delay", d.retryDelaySeconds(), 0, 86_400),
 			(int) r.integer("window", d.windowSeconds(), 1, 7 * 86_400));
 		r.warnUnknown();
+		DrmSettings drm = null;
+		Object drmBlock = f.raw("drm");
+		if (drmBlock != null) {
+			try {
+				drm = Drm.parse(drmBlock);
+			} catch (IllegalArgumentException e) {
+				String m = e.getMessage();
+				throw f.error("drm" + (m.startsWith(".") ? m.substring(0, m.indexOf(' ')) : ""), m.startsWith(".") ? m.substring(m.indexOf(' ') + 1) : m);
+			}
+		}
+		String packageId = f.string("package_id", null);
 		for (String own : DAEMON_FIELDS) {
 			f.raw(own);
 		}
 		f.warnUnknown();
-		return new ContainerConfig(id, friendly, version, runtime, createArgs, autostart, monitor, restart);
+		return new ContainerConfig(id, friendly, version, runtime, createArgs, autostart, monitor, restart, drm, packageId);
 	}
 
 	private static String version(Fields f) throws ConfigException {
@@ -165,6 +178,12 @@ public final class ContainersParser {
 		restart.put("retry_delay", (long) c.restart().retryDelaySeconds());
 		restart.put("window", (long) c.restart().windowSeconds());
 		m.put("restart", restart);
+		if (c.drm() == null) {
+			m.remove("drm");
+		} else {
+			m.put("drm", Drm.json(c.drm()));
+		}
+		putOrRemove(m, "package_id", c.packageId());
 		return m;
 	}
 

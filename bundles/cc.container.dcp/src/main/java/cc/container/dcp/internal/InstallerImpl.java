@@ -151,7 +151,7 @@ public final class InstallerImpl implements Installer {
 		} catch (DcpException e) {
 			throw new InstallException(InstallException.Kind.BAD_PACKAGE, dcp.getFileName() + ": " + e.getMessage(), e);
 		} catch (java.nio.file.NoSuchFileException e) {
-			throw new InstallException(InstallException.Kind.NOT_FOUND, "there is no package " + dcp, e);
+			throw new InstallException(InstallException.Kind.BAD_PACKAGE, "there is no package " + dcp, e);
 		} catch (IOException e) {
 			String why = Bounded.describe(e);
 			boolean full = why.startsWith("the file system is full");
@@ -171,15 +171,23 @@ public final class InstallerImpl implements Installer {
 	// ---------------------------------------------------------------- install
 
 	@Override
-	public ContainerReport install(Path dcp, boolean start, Consumer<String> progress) throws InstallException {
-		return run(() -> doInstall(dcp, start, progress));
+	public ContainerReport install(Path dcp, String id, boolean start, Consumer<String> progress) throws InstallException {
+		checkId(id);
+		return run(() -> doInstall(dcp, id, start, progress));
 	}
 
-	private ContainerReport doInstall(Path dcp, boolean start, Consumer<String> progress) throws InstallException {
+	private static void checkId(String id) throws InstallException {
+		if (id != null && !ContainerConfig.ID.matcher(id).matches()) {
+			throw new InstallException(InstallException.Kind.CONFLICT, "\"" + id
+				+ "\" is not a valid container id: use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit", null);
+		}
+	}
+
+	private ContainerReport doInstall(Path dcp, String asId, boolean start, Consumer<String> progress) throws InstallException {
 		Path dir = newStagingDir();
 		PackageReader.Verified v = verify(dcp, dir, progress);
 		Manifest m = v.manifest();
-		String id = m.packageId();
+		String id = asId != null ? asId : m.containerId();
 		try {
 			if (containers.container(id).isPresent()) {
 				throw new InstallException(InstallException.Kind.CONFLICT, id + " is already installed; use update to replace it", null);
@@ -192,14 +200,14 @@ public final class InstallerImpl implements Installer {
 			journal(id, Map.of("op", "install", "id", id, "runtime", m.runtime()));
 			progress.accept("loading");
 			try {
-				d.install(ContainerSpec.of(m.registration()), v.payload());
+				d.install(ContainerSpec.of(m.registration(id)), v.payload());
 			} catch (DriverException e) {
 				dropJournal(id);
 				throw new InstallException(e.kind() == DriverException.Kind.BAD_ARTIFACT ? InstallException.Kind.BAD_PACKAGE
 					: InstallException.Kind.FAILED, dcp.getFileName() + ": " + e.getMessage(), e);
 			}
 			try {
-				containers.put(m.registration());
+				containers.put(m.registration(id));
 			} catch (ConfigException e) {
 				undoRuntime(d, id);
 				dropJournal(id);
@@ -240,22 +248,46 @@ public final class InstallerImpl implements Installer {
 	// ---------------------------------------------------------------- update
 
 	@Override
-	public ContainerReport update(Path dcp, boolean force, Consumer<String> progress) throws InstallException {
-		return run(() -> doUpdate(dcp, force, progress));
+	public ContainerReport update(Path dcp, String id, boolean force, Consumer<String> progress) throws InstallException {
+		checkId(id);
+		return run(() -> doUpdate(dcp, id, force, progress));
+	}
+
+	/**
+	 * The error for an update of a container that is not installed. The vendor's first generators gave every build a
+	 * new {@code package_id} ({@code <id>-<milliseconds in base 36>}): when one installed container came from a build
+	 * of the same manifest, the sentence names it and how to update it.
+	 */
+	private InstallException notInstalled(String id, Manifest m, Path dcp) {
+		String stem = stem(m.packageId());
+		if (stem != null) {
+			for (ContainerConfig c : containers.containers()) {
+				String other = c.packageId() != null ? c.packageId() : c.id();
+				if (stem.equals(stem(other)) && c.runtime().equals(m.runtime())) {
+					return new InstallException(InstallException.Kind.NOT_FOUND, id + " is not installed; the package's id changes with every "
+						+ "build of its generator: if it updates " + c.id() + ", name it: containerctl update --id " + c.id() + " " + dcp, null);
+				}
+			}
+		}
+		return new InstallException(InstallException.Kind.NOT_FOUND, id + " is not installed; use install", null);
+	}
+
+	/** The id without a build suffix of the vendor's generator ({@code -} and 8 base-36 digits), or null. */
+	static String stem(String packageId) {
+		return packageId != null && packageId.matches(".+-[0-9a-z]{8}") ? packageId.substring(0, packageId.length() - 9) : null;
 	}
 
 	static String oldName(String id) {
 		return (id.length() > 60 ? id.substring(0, 60) : id) + ".old";
 	}
 
-	private ContainerReport doUpdate(Path dcp, boolean force, Consumer<String> progress) throws InstallException, InterruptedException {
+	private ContainerReport doUpdate(Path dcp, String asId, boolean force, Consumer<String> progress) throws InstallException, InterruptedException {
 		Path dir = newStagingDir();
 		PackageReader.Verified v = verify(dcp, dir, progress);
 		Manifest m = v.manifest();
-		String id = m.packageId();
+		String id = asId != null ? asId : m.containerId();
 		try {
-			ContainerConfig old = containers.container(id).orElseThrow(() -> new InstallException(InstallException.Kind.NOT_FOUND,
-				id + " is not installed; use install", null));
+			ContainerConfig old = containers.container(id).orElseThrow(() -> notInstalled(id, m, dcp));
 			if (!old.runtime().equals(m.runtime())) {
 				throw new InstallException(InstallException.Kind.CONFLICT, id + " runs on " + old.runtime() + "; a " + m.runtime()
 					+ " package cannot update it (remove it, then install)", null);
@@ -271,8 +303,10 @@ public final class InstallerImpl implements Installer {
 					+ " behind; remove it first", null);
 			}
 			boolean wasRunning = supervisor.container(id).map(r -> r.status() == ContainerStatus.RUNNING).orElse(false);
+			// What the user may set stays the user's; the package brings its version, create_args and, for an entry
+			// that had none, its telemetry settings.
 			ContainerConfig next = new ContainerConfig(id, old.friendlyName(), m.version(), m.runtime(), m.createArgs(), old.autostart(),
-				old.monitor(), old.restart());
+				old.monitor(), old.restart(), old.drm() != null ? old.drm() : m.drm(), m.packageId());
 			Map<String, Object> j = new LinkedHashMap<>();
 			j.put("op", "update");
 			j.put("id", id);
@@ -457,7 +491,7 @@ public final class InstallerImpl implements Installer {
 						ContainerConfig c = containers.container(id).orElse(null);
 						if (c != null && m.get("old_version") != null) {
 							containers.put(new ContainerConfig(id, c.friendlyName(), String.valueOf(m.get("old_version")), c.runtime(), c.createArgs(),
-								c.autostart(), c.monitor(), c.restart()));
+								c.autostart(), c.monitor(), c.restart(), c.drm(), c.packageId()));
 						}
 						supervisor.manage(id, Boolean.TRUE.equals(m.get("was_running")));
 					}

@@ -1,7 +1,9 @@
 package cc.container.util.dcp;
 
 import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.DrmSettings;
 import cc.container.api.config.RestartPolicy;
+import cc.container.util.drm.Drm;
 import cc.container.util.json.Json;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -15,20 +17,23 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The manifest of a DCP (SPEC section 5), validated as the package generator writes it.
+ * The manifest of a DCP (docs/dcp-format.md), validated as every version of the vendor's package generator writes it,
+ * and as this project's earlier packages wrote it.
  *
- * <p>Required: {@code package_id} (a valid container id), {@code version} (number or non-empty string),
+ * <p>Required: {@code package_id} (a non-empty string), {@code version} (number or non-empty string),
  * {@code runtime}, {@code artifact_type} (matching the runtime), {@code digest} ({@code sha256:<64 hex>}),
  * {@code size_bytes}, {@code device_types} (non-empty), {@code created_at} (UTC ISO-8601), and {@code create_args} for
- * {@code podman} (refused for {@code lxc}). Optional: {@code friendly_name}, {@code registration_defaults},
- * {@code firmware_versions}, {@code build_id}, {@code description}, {@code labels}, and the older {@code drm} block
- * (accepted and ignored).
+ * {@code podman} (absent or null for {@code lxc}). Optional: {@code name} (the container's id when given; the
+ * generator writes null when there is none), {@code friendly_name} (null allowed), {@code registration_defaults} with
+ * its {@code drm} block, {@code firmware_versions} (a string, or a list of strings as earlier packages wrote it),
+ * {@code build_id} and {@code description} (strings), {@code labels} (an object), and an older top-level {@code drm}
+ * block (accepted and ignored). Other fields are tolerated and kept in {@link #raw()}.
  */
-public record Manifest(String packageId, String friendlyName, String version, String runtime, String artifactType, boolean autostart,
-	boolean monitor, RestartPolicy restart, String createdAt, String digest, List<String> deviceTypes, List<String> firmwareVersions,
+public record Manifest(String packageId, String name, String friendlyName, String version, String runtime, String artifactType, boolean autostart,
+	boolean monitor, RestartPolicy restart, DrmSettings drm, String createdAt, String digest, List<String> deviceTypes, String firmwareVersions,
 	long sizeBytes, String buildId, String description, Map<String, String> labels, String createArgs, Map<String, Object> raw) {
 
-	static final Set<String> KNOWN = Set.of("package_id", "friendly_name", "version", "runtime", "artifact_type", "registration_defaults",
+	static final Set<String> KNOWN = Set.of("package_id", "name", "friendly_name", "version", "runtime", "artifact_type", "registration_defaults",
 		"drm", "created_at", "digest", "device_types", "firmware_versions", "size_bytes", "build_id", "description", "labels", "create_args");
 	static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
@@ -42,9 +47,22 @@ public record Manifest(String packageId, String friendlyName, String version, St
 		return digest.substring("sha256:".length());
 	}
 
-	/** The container entry this package registers. */
+	/**
+	 * The id of the container this package installs: its {@code name} when it has one (the generators that write a
+	 * name derive a new {@code package_id} from it at every build), else its {@code package_id}.
+	 */
+	public String containerId() {
+		return name != null ? name : packageId;
+	}
+
+	/** The container entry this package registers, as the container {@code id}. */
+	public ContainerConfig registration(String id) {
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, drm, packageId);
+	}
+
+	/** The container entry this package registers under its own id. */
 	public ContainerConfig registration() {
-		return new ContainerConfig(packageId, friendlyName, version, runtime, createArgs, autostart, monitor, restart);
+		return registration(containerId());
 	}
 
 	/** Parses and validates {@code manifest.json}. */
@@ -61,8 +79,13 @@ public record Manifest(String packageId, String friendlyName, String version, St
 		}
 		Map<String, Object> m = (Map<String, Object>) tree;
 		String id = string(m, "package_id", true);
-		if (!ContainerConfig.ID.matcher(id).matches()) {
-			throw new DcpException("manifest.json: package_id \"" + id
+		if (id.isBlank()) {
+			throw new DcpException("manifest.json: package_id must not be empty");
+		}
+		String name = string(m, "name", false);
+		String containerId = name != null ? name : id;
+		if (!ContainerConfig.ID.matcher(containerId).matches()) {
+			throw new DcpException("manifest.json: " + (name != null ? "name" : "package_id") + " \"" + containerId
 				+ "\" is not a valid id (1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit)");
 		}
 		Object v = m.get("version");
@@ -117,6 +140,7 @@ public record Manifest(String packageId, String friendlyName, String version, St
 		boolean autostart = false;
 		boolean monitor = true;
 		RestartPolicy restart = RestartPolicy.DEFAULT;
+		DrmSettings drm = null;
 		Object reg = m.get("registration_defaults");
 		if (reg != null) {
 			if (!(reg instanceof Map)) {
@@ -136,6 +160,13 @@ public record Manifest(String packageId, String friendlyName, String version, St
 					whole(p, "retry_delay", 0, 86_400, RestartPolicy.DEFAULT.retryDelaySeconds()),
 					whole(p, "window", 1, 7 * 86_400, RestartPolicy.DEFAULT.windowSeconds()));
 			}
+			if (r.get("drm") != null) {
+				try {
+					drm = Drm.parse(r.get("drm"));
+				} catch (IllegalArgumentException e) {
+					throw new DcpException("manifest.json: registration_defaults.drm" + (e.getMessage().startsWith(".") ? "" : " ") + e.getMessage());
+				}
+			}
 		}
 		Map<String, String> labels = new LinkedHashMap<>();
 		Object l = m.get("labels");
@@ -145,9 +176,20 @@ public record Manifest(String packageId, String friendlyName, String version, St
 			}
 			((Map<String, Object>) l).forEach((k, x) -> labels.put(k, String.valueOf(x)));
 		}
-		return new Manifest(id, string(m, "friendly_name", false), version, runtime, artifact, autostart, monitor, restart, created, digest,
-			devices, strings(m, "firmware_versions", false), (Long) size, string(m, "build_id", false), string(m, "description", false),
-			labels, createArgs, m);
+		return new Manifest(id, name, string(m, "friendly_name", false), version, runtime, artifact, autostart, monitor, restart, drm, created,
+			digest, devices, firmwareVersions(m), (Long) size, string(m, "build_id", false), string(m, "description", false), labels, createArgs, m);
+	}
+
+	/** A string as the generator writes it, or a list of strings as earlier packages did (joined with ", "). */
+	private static String firmwareVersions(Map<String, Object> m) throws DcpException {
+		Object o = m.get("firmware_versions");
+		if (o == null || o instanceof String) {
+			return (String) o;
+		}
+		if (o instanceof List) {
+			return String.join(", ", strings(m, "firmware_versions", false));
+		}
+		throw new DcpException("manifest.json: firmware_versions must be a string (or a list of strings)");
 	}
 
 	private static String string(Map<String, Object> m, String key, boolean required) throws DcpException {

@@ -50,7 +50,8 @@ public final class PackageReader {
 	}
 
 	/**
-	 * Verifies the package at {@code file}, writing its payload into {@code staging} (which must exist).
+	 * Verifies the package at {@code file}, writing its payload into {@code staging} (which must exist), or only
+	 * hashing it when {@code staging} is null (the payload of {@link Verified} is null then).
 	 *
 	 * @param freeBytes bytes the payload may take at most (the free space of the staging folder, less a reserve)
 	 * @param progress told what is being done, in a few words
@@ -131,11 +132,11 @@ public final class PackageReader {
 						throw new DcpException("the package's payload (" + e.size() + " bytes) is larger than the free space (" + freeBytes + " bytes)");
 					}
 					progress.accept("verifying payload (" + e.size() / (1024 * 1024) + " MB)");
-					payload = staging.resolve(payloadName);
+					payload = staging == null ? Path.of(payloadName) : staging.resolve(payloadName);
 					MessageDigest md = sha256();
 					OutputStream file;
 					try {
-						file = Files.newOutputStream(payload, StandardOpenOption.CREATE_NEW);
+						file = staging == null ? OutputStream.nullOutputStream() : Files.newOutputStream(payload, StandardOpenOption.CREATE_NEW);
 					} catch (IOException x) {
 						throw new StagingFailed(x);
 					}
@@ -192,7 +193,7 @@ public final class PackageReader {
 		if (m.sizeBytes() != payloadSize) {
 			throw new DcpException("the payload is " + payloadSize + " bytes but the manifest declares " + m.sizeBytes() + " (size_bytes)");
 		}
-		return new Verified(m, payload, payloadName);
+		return new Verified(m, staging == null ? null : payload, payloadName);
 	}
 
 	/** A failure to write the staged payload: the device's disk, not the package. */

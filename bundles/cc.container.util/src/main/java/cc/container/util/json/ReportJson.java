@@ -3,6 +3,7 @@ package cc.container.util.json;
 import cc.container.api.ContainerReport;
 import cc.container.api.HistoryEntry;
 import cc.container.api.runtime.ContainerStats;
+import cc.container.util.drm.Drm;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -58,6 +59,7 @@ public final class ReportJson {
 			h.add(x);
 		}
 		m.put("history", h);
+		m.put("drm", c.drm() == null ? null : Drm.json(c.drm()));
 		return m;
 	}
 
