@@ -1,29 +1,37 @@
 package cc.container.ctl;
 
-import cc.container.api.command.ContainerCommands;
-import cc.container.shell.internal.Cli;
-import cc.container.shell.internal.Dcp;
+import cc.container.util.command.CommandLine;
+import cc.container.util.command.CommandSpec;
+import cc.container.util.command.Commands;
 import cc.container.util.control.ControlClient;
+import cc.container.util.dcp.DcpTool;
+import cc.container.util.json.Json;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code containerctl}: sends its command to the daemon's control socket and copies what comes back, returning the
- * command's exit status (3 when the daemon cannot be reached, 5 when the user may not use it). The package tools
- * {@code dcp build} and {@code dcp inspect} run here, without a daemon. The socket is found from {@code --socket PATH},
- * else from the daemon configuration named by {@code --config-file PATH} (default /etc/cc-container-mng.conf), else
- * at /run/cc-containerd/control.sock.
+ * command's exit status (3 when the daemon cannot be reached, 5 when the user may not use it). Every path argument is
+ * made absolute against the folder containerctl runs in before it is sent: the command model ({@link Commands}) says
+ * which arguments are paths, for every command and option. The package tools ({@code dcp ...}) run here, without a
+ * daemon. The socket is found from {@code --socket PATH}, else from the daemon configuration named by
+ * {@code --config-file PATH} (default /etc/cc-container-mng.conf), else at /run/cc-containerd/control.sock.
  */
 public final class Main {
 	static final int OK = 0;
 	static final int FAILED = 1;
 	static final int USAGE = 2;
 	static final Path DEFAULT_CONFIG = Path.of("/etc/cc-container-mng.conf");
+	/** The hidden command the bash completion calls: {@code --complete <index of the word> <words...>}. */
+	static final String COMPLETE = "--complete";
 
 	private Main() {
 	}
@@ -54,27 +62,26 @@ public final class Main {
 				args.add(a);
 			}
 		}
+		if (socket == null) {
+			socket = ControlClient.socketOf(config);
+		}
 		if (args.isEmpty()) {
 			err.println("containerctl: a command is needed (containerctl --help lists the commands)");
 			return USAGE;
 		}
+		if (args.get(0).equals(COMPLETE)) {
+			return complete(args.subList(1, args.size()), socket, out);
+		}
 		if (args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
 			out.println("usage: containerctl [--socket PATH | --config-file PATH] <command> [args]");
-			out.println(Cli.USAGE_TEXT);
+			out.println(Commands.usage());
 			return OK;
 		}
-		if (args.get(0).equals("dcp")) {
-			return Dcp.run(args.subList(1, args.size()), local(out, err));
-		}
-		if ((args.get(0).equals("install") || args.get(0).equals("update")) && args.size() > 1 && !args.get(1).startsWith("-")) {
-			// The daemon reads the package: give it the path from here.
-			args.set(1, Path.of(args.get(1)).toAbsolutePath().normalize().toString());
-		}
-		if (args.get(0).equals("bundle") && args.size() > 2 && args.get(1).equals("update") && !args.get(2).startsWith("-")) {
-			args.set(2, Path.of(args.get(2)).toAbsolutePath().normalize().toString());
-		}
-		if (socket == null) {
-			socket = ControlClient.socketOf(config);
+		// The daemon reads files where it runs: every path goes as an absolute one.
+		args = CommandLine.resolvePaths(args, Path.of("").toAbsolutePath());
+		List<CommandSpec> group = Commands.groups().get(args.get(0));
+		if (group != null && group.get(0).local() && !args.contains("--help")) {
+			return DcpTool.run(args, out, prefixed(err));
 		}
 		return remote(socket, args, out, err);
 	}
@@ -106,33 +113,59 @@ public final class Main {
 		}
 	}
 
-	static ContainerCommands.Session local(PrintStream out, PrintStream err) {
-		PrintStream prefixed = new PrintStream(err, true) {
+	/** Standard error with each line starting {@code containerctl: }. */
+	static PrintStream prefixed(PrintStream err) {
+		return new PrintStream(err, true) {
 			@Override
 			public void println(String x) {
 				super.println("containerctl: " + x);
 			}
 		};
-		return new ContainerCommands.Session() {
-			@Override
-			public PrintStream out() {
+	}
+
+	/**
+	 * Completion of the word at {@code index} of {@code words} (the command line without {@code containerctl}),
+	 * one candidate a line. {@code @files} alone means "complete a file name"; container ids and bundle names are
+	 * asked of the daemon when it answers.
+	 */
+	static int complete(List<String> rest, Path socket, PrintStream out) {
+		if (rest.isEmpty()) {
+			return USAGE;
+		}
+		int index;
+		try {
+			index = Integer.parseInt(rest.get(0));
+		} catch (NumberFormatException e) {
+			return USAGE;
+		}
+		List<String> words = new ArrayList<>(rest.subList(1, rest.size()));
+		while (words.size() <= index) {
+			words.add("");
+		}
+		for (String c : Completion.candidates(words, index, type -> ask(socket, type))) {
+			out.println(c);
+		}
+		return OK;
+	}
+
+	/** Container ids or bundle names from the daemon, quietly nothing when it does not answer. */
+	@SuppressWarnings("unchecked")
+	static List<String> ask(Path socket, CommandSpec.Type type) {
+		List<String> out = new ArrayList<>();
+		try (SocketChannel ch = ControlClient.connect(socket)) {
+			ByteArrayOutputStream b = new ByteArrayOutputStream();
+			List<String> cmd = type == CommandSpec.Type.BUNDLE ? List.of("bundle", "list", "--json") : List.of("list", "--json");
+			if (ControlClient.run(ch, cmd, false, new PrintStream(b, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), "") != 0) {
 				return out;
 			}
-
-			@Override
-			public PrintStream err() {
-				return prefixed;
+			for (Object o : (List<Object>) Json.parse(b.toByteArray())) {
+				Map<String, Object> m = (Map<String, Object>) o;
+				Object name = type == CommandSpec.Type.BUNDLE ? m.get("symbolic_name") : m.get("id");
+				out.add(String.valueOf(name));
 			}
-
-			@Override
-			public boolean tty() {
-				return false;
-			}
-
-			@Override
-			public boolean cancelled() {
-				return false;
-			}
-		};
+		} catch (Exception e) {
+			// no daemon, no candidates
+		}
+		return out;
 	}
 }

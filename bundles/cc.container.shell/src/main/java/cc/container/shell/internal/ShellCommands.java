@@ -7,20 +7,14 @@ import cc.container.api.Supervisor;
 import cc.container.api.command.ContainerCommands;
 import cc.container.api.config.ContainersConfiguration;
 import cc.container.api.config.DaemonConfiguration;
-import cc.container.api.runtime.RuntimeDriver;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The {@code container:*} commands of the Gogo shell, and the {@link ContainerCommands} service that the control
@@ -34,23 +28,12 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 	"osgi.command.function=dcp", "osgi.command.function=daemon", "osgi.command.function=bundle" })
 public final class ShellCommands implements ContainerCommands {
 	private final Cli cli;
-	private final Map<String, RuntimeDriver> drivers = new ConcurrentHashMap<>();
 
 	/** The commands over the manager's services. */
 	@Activate
 	public ShellCommands(@Reference DaemonConfiguration daemon, @Reference Supervisor supervisor, @Reference Installer installer, @Reference ContainersConfiguration containers,
 		@Reference LogControl logControl, @Reference BundleUpgrades upgrades) {
-		this.cli = new Cli(daemon, supervisor, installer, containers, logControl, drivers::get, upgrades);
-	}
-
-	/** A runtime driver appeared. */
-	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-	void bindDriver(RuntimeDriver driver, Map<String, Object> props) {
-		drivers.put(String.valueOf(props.get(RuntimeDriver.RUNTIME)), driver);
-	}
-
-	void unbindDriver(RuntimeDriver driver, Map<String, Object> props) {
-		drivers.remove(String.valueOf(props.get(RuntimeDriver.RUNTIME)), driver);
+		this.cli = new Cli(daemon, supervisor, installer, containers, logControl, upgrades);
 	}
 
 	@Override
@@ -113,12 +96,12 @@ public final class ShellCommands implements ContainerCommands {
 	}
 
 	@Descriptor("install a package")
-	public void install(@Descriptor("<file.dcp> [--no-start]") String... args) {
+	public void install(@Descriptor("<file.dcp> [--no-start] [--id ID]") String... args) {
 		gogo("install", args);
 	}
 
 	@Descriptor("replace an installed container with a newer package; rolls back when it fails")
-	public void update(@Descriptor("<file.dcp> [--force]") String... args) {
+	public void update(@Descriptor("<file.dcp> [--force] [--id ID]") String... args) {
 		gogo("update", args);
 	}
 
@@ -148,12 +131,12 @@ public final class ShellCommands implements ContainerCommands {
 	}
 
 	@Descriptor("make or check a package")
-	public void dcp(@Descriptor("build --manifest M --payload P [--output-dir D] | inspect <file.dcp>") String... args) {
+	public void dcp(@Descriptor("build --manifest M --payload P [--output-dir D] [--readme F] [--changelog F] [--file-name dcp|artifact] | inspect <file.dcp>") String... args) {
 		gogo("dcp", args);
 	}
 
-	@Descriptor("the daemon's status, or change its log level")
-	public void daemon(@Descriptor("status [--json] | log-level <level>") String... args) {
+	@Descriptor("the daemon's status, its log level, a reload of its configuration, or the shutdown stop")
+	public void daemon(@Descriptor("status [--json] | log-level <level> | reload | stop-managed") String... args) {
 		gogo("daemon", args);
 	}
 
