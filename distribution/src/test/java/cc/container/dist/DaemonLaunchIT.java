@@ -25,7 +25,7 @@ class DaemonLaunchIT {
 	static String localConfig(String extraService) {
 		return """
 			{ "version": 1,
-			  "service": { "working_path": "work", "monitor_interval": 5 %s },
+			  "service": { "working_path": "work", "monitor_interval": 5, "control_socket": "run/ctl.sock" %s },
 			  "logging": { "level": "INFO", "syslog": { "enabled": false }, "console": { "enabled": true },
 			               "file": { "enabled": true, "path": "log/cc-containerd.log" } } }
 			""".formatted(extraService);

@@ -60,6 +60,36 @@ public interface Supervisor {
 	/** Whether {@link #stopAllForShutdown} was called: automatic starts and restarts are held. */
 	boolean holding();
 
+	/** The last {@code lines} lines a container wrote (its console, or its standard output and error). */
+	List<String> logs(String id, int lines) throws SupervisorException;
+
+	/**
+	 * Hands a container's output to {@code sink} from its last {@code lines} lines on, until the result is closed.
+	 * {@code sink} is called on a thread of the runtime's driver and must not wait.
+	 */
+	AutoCloseable followLogs(String id, int lines, java.util.function.Consumer<String> sink) throws SupervisorException;
+
+	/**
+	 * Reads the daemon configuration and the containers configuration again and applies what changed
+	 * (docs/configuration.md, "Editing the files by hand"). A file that is not valid leaves what was in force.
+	 *
+	 * @return what happened to each file, one sentence each
+	 */
+	ReloadReport reload();
+
+	/**
+	 * What a reload did.
+	 *
+	 * @param lines one sentence per file: reloaded (and what it changed), or why not
+	 * @param ok whether both files were valid and are in force
+	 */
+	record ReloadReport(List<String> lines, boolean ok) {
+		/** Copies the lines. */
+		public ReloadReport {
+			lines = List.copyOf(lines);
+		}
+	}
+
 	/**
 	 * Stops supervising a container before it is removed or replaced: pending restarts are cancelled, and its death is
 	 * no longer an unexpected stop. Its entry in state.json goes when {@link #manage} is not called again.

@@ -120,6 +120,13 @@ public final class Main {
 		for (String sig : new String[] { "TERM", "INT" }) {
 			sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stopAsync(fw));
 		}
+		// SIGHUP (systemctl reload) reads both configuration files again: the supervisor registers what does it. With
+		// the shell on a terminal it keeps its meaning there: the terminal hung up, the daemon stops.
+		if (options.shell() && System.console() != null) {
+			sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> stopAsync(fw));
+		} else {
+			sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> reloadAsync(fw));
+		}
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			try {
 				if ((fw.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0) {
@@ -233,6 +240,32 @@ public final class Main {
 				+ "); the shipped one runs.");
 			return null;
 		}
+	}
+
+	/** Runs the daemon's reload service (a {@code Runnable} registered with {@code cc.containerd.reload=true}). */
+	private static void reloadAsync(Framework fw) {
+		Thread t = new Thread(() -> {
+			BundleContext ctx = fw.getBundleContext();
+			try {
+				if (ctx == null) {
+					return;
+				}
+				for (org.osgi.framework.ServiceReference<Runnable> ref : ctx.getServiceReferences(Runnable.class, "(cc.containerd.reload=true)")) {
+					Runnable r = ctx.getService(ref);
+					if (r != null) {
+						try {
+							r.run();
+						} finally {
+							ctx.ungetService(ref);
+						}
+					}
+				}
+			} catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+				// the framework is stopping
+			}
+		}, "cc-containerd-reload");
+		t.setDaemon(true);
+		t.start();
 	}
 
 	private static void stopAsync(Framework fw) {

@@ -30,6 +30,24 @@ public interface ContainersConfiguration {
 	void put(ContainerConfig container) throws ConfigException;
 
 	/**
+	 * Changes the entry with this id as {@code change} says, on the entry as the file holds it now (a hand edit made
+	 * since the file was read is taken in first, so that a change of one field never undoes an edit of another), and
+	 * writes the file.
+	 *
+	 * @return the entry as written, or empty when there is no such entry
+	 * @throws ConfigException when the file cannot be written, or was edited and is not valid; nothing changed then
+	 */
+	default Optional<ContainerConfig> update(String id, java.util.function.UnaryOperator<ContainerConfig> change) throws ConfigException {
+		Optional<ContainerConfig> c = container(id);
+		if (c.isEmpty()) {
+			return c;
+		}
+		ContainerConfig next = change.apply(c.get());
+		put(next);
+		return Optional.of(next);
+	}
+
+	/**
 	 * Removes the entry with this id and writes the file.
 	 *
 	 * @return whether there was such an entry
@@ -42,4 +60,12 @@ public interface ContainersConfiguration {
 	 * when it is not, the last good entries stay in force and the exception says what is wrong.
 	 */
 	List<ContainerConfig> reload() throws ConfigException;
+
+	/**
+	 * What is wrong with the file on disk, in one sentence, or empty when what is in force is what the file says: it
+	 * was edited after it was read (and not reloaded), or an edit made it invalid (the last good entries stay in force).
+	 */
+	default Optional<String> problem() {
+		return Optional.empty();
+	}
 }

@@ -20,4 +20,13 @@ public interface DaemonConfiguration {
 	 * configuration stays in force and the exception says what is wrong.
 	 */
 	DaemonConfig reload() throws ConfigException;
+
+	/**
+	 * What keeps the file on disk from being what is in force, in one sentence, or empty: its last reload found it
+	 * invalid (the last good configuration stays in force), or it names a new working path or control socket, which
+	 * only a restart of the daemon applies.
+	 */
+	default java.util.Optional<String> problem() {
+		return java.util.Optional.empty();
+	}
 }

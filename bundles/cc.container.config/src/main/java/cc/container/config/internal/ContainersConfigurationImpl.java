@@ -40,7 +40,14 @@ public final class ContainersConfigurationImpl extends StoreConfiguration {
 
 	@Override
 	public void put(ContainerConfig container) throws ConfigException {
-		super.put(container);
+		List<String> warnings;
+		try {
+			warnings = putReporting(container);
+		} catch (ConfigException e) {
+			log.error("Container {} was not configured: {}", container.id(), e.getMessage());
+			throw e;
+		}
+		warnings.forEach(log::warn);
 		log.debug("Container {} configured: {}", container.id(), container);
 	}
 

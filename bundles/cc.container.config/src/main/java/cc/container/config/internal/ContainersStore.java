@@ -3,12 +3,15 @@ package cc.container.config.internal;
 import cc.container.api.config.ConfigException;
 import cc.container.api.config.ContainerConfig;
 import cc.container.util.AtomicFiles;
+import cc.container.util.Bounded;
 import cc.container.util.json.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +20,22 @@ import java.util.Optional;
 /**
  * The containers configuration file and its last good content. Writers are serialized; readers see an immutable
  * snapshot. A change is in force only once it is on disk.
+ *
+ * <p>Integrators edit the file by hand, so the store never writes over an edit it has not read: it remembers a hash
+ * of the content it last read or wrote, and before each write it looks at the file again. An edit that is valid is
+ * taken in first (the change is then made on top of it); an edit that is not valid stops the write with an error that
+ * says so, and the file stays as the user left it.
  */
 public final class ContainersStore {
+	/** The largest file read: some thousands of containers. */
+	static final int MAX_FILE = 1 << 20;
 	private final Path file;
 	private volatile List<ContainerConfig> containers = List.of();
 	private Map<String, Object> document = newDocument();
+	/** The SHA-256 of the content last read or written, or null when there was no file. */
+	private byte[] seen;
+	/** What the last look at the file found wrong with an edit, or null. */
+	private volatile String invalidEdit;
 
 	/** A store for {@code file}; nothing is read before {@link #load()}. */
 	public ContainersStore(Path file) {
@@ -49,24 +63,88 @@ public final class ContainersStore {
 	 * @return the warnings (unknown fields)
 	 */
 	public synchronized List<String> load() throws ConfigException {
-		byte[] content;
-		try {
-			content = Files.readAllBytes(file);
-		} catch (NoSuchFileException e) {
+		byte[] content = read();
+		if (content == null) {
 			document = newDocument();
 			containers = List.of();
+			seen = null;
+			invalidEdit = null;
 			return List.of();
-		} catch (IOException e) {
-			throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
 		}
-		ContainersParser.Result r = ContainersParser.parse(file.toString(), content);
+		ContainersParser.Result r;
+		try {
+			r = ContainersParser.parse(file.toString(), content);
+		} catch (ConfigException e) {
+			invalidEdit = e.getMessage();
+			throw e;
+		}
 		document = r.document();
 		containers = r.containers();
+		seen = sha256(content);
+		invalidEdit = null;
 		return r.warnings();
 	}
 
-	/** Adds or replaces an entry; the file is written before the change comes into force. */
-	public synchronized void put(ContainerConfig c) throws ConfigException {
+	/** The file's content, or null when there is none. */
+	private byte[] read() throws ConfigException {
+		try {
+			return Bounded.read(file, MAX_FILE);
+		} catch (NoSuchFileException e) {
+			return null;
+		} catch (IOException e) {
+			throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+		}
+	}
+
+	/**
+	 * What keeps the file on disk from being what is in force, in one sentence, or null: it was edited after it was
+	 * read, or its last reading found it invalid.
+	 */
+	public synchronized String problem() {
+		byte[] content;
+		try {
+			content = read();
+		} catch (ConfigException e) {
+			return e.getMessage();
+		}
+		if (content == null ? seen == null : Arrays.equals(sha256(content), seen)) {
+			return null;
+		}
+		if (invalidEdit != null) {
+			return file + " was edited and is not valid, the last good entries stay in force: " + invalidEdit;
+		}
+		return file + " was edited after the daemon read it; containerctl daemon reload applies the edit";
+	}
+
+	/** Before a write: an edit made since the file was last read is taken in first, or stops the write when invalid. */
+	private List<String> takeInEdits() throws ConfigException {
+		byte[] content = read();
+		if (content == null ? seen == null : Arrays.equals(sha256(content), seen)) {
+			return List.of();
+		}
+		try {
+			return load();
+		} catch (ConfigException e) {
+			throw new ConfigException(file + " was edited and is not valid, so the change was not written (fix the file, then run "
+				+ "containerctl daemon reload): " + e.getMessage(), e);
+		}
+	}
+
+	static byte[] sha256(byte[] b) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(b);
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/**
+	 * Adds or replaces an entry; the file is written before the change comes into force.
+	 *
+	 * @return the warnings of a hand edit that was taken in first (unknown fields), usually none
+	 */
+	public synchronized List<String> put(ContainerConfig c) throws ConfigException {
+		List<String> warnings = takeInEdits();
 		List<Object> raw = rawEntries();
 		List<Object> next = new ArrayList<>(raw.size() + 1);
 		List<ContainerConfig> nextList = new ArrayList<>(containers.size() + 1);
@@ -87,10 +165,29 @@ public final class ContainersStore {
 			nextList.add(c);
 		}
 		commit(next, nextList);
+		return warnings;
+	}
+
+	/**
+	 * Changes the entry {@code id} as the file holds it now (an edit taken in first); the file is written before the
+	 * change comes into force.
+	 *
+	 * @return the entry as written, or null when there is none
+	 */
+	public synchronized ContainerConfig update(String id, java.util.function.UnaryOperator<ContainerConfig> change) throws ConfigException {
+		takeInEdits();
+		ContainerConfig c = container(id).orElse(null);
+		if (c == null) {
+			return null;
+		}
+		ContainerConfig next = change.apply(c);
+		put(next);
+		return next;
 	}
 
 	/** Removes an entry; the file is written before the change comes into force. */
 	public synchronized boolean remove(String id) throws ConfigException {
+		takeInEdits();
 		List<Object> raw = rawEntries();
 		List<Object> next = new ArrayList<>(raw.size());
 		List<ContainerConfig> nextList = new ArrayList<>(containers.size());
@@ -112,13 +209,15 @@ public final class ContainersStore {
 	private void commit(List<Object> rawEntries, List<ContainerConfig> entries) throws ConfigException {
 		Map<String, Object> doc = new LinkedHashMap<>(document);
 		doc.put("containers", rawEntries);
+		byte[] content = Json.write(doc);
 		try {
-			AtomicFiles.write(file, Json.write(doc));
+			AtomicFiles.write(file, content);
 		} catch (IOException e) {
-			throw new ConfigException(file + ": cannot be written: " + e.getMessage(), e);
+			throw new ConfigException(file + ": cannot be written: " + Bounded.describe(e), e);
 		}
 		document = doc;
 		containers = List.copyOf(entries);
+		seen = sha256(content);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -3,13 +3,19 @@ package cc.container.config.internal;
 import cc.container.api.config.ConfigException;
 import cc.container.api.config.DaemonConfig;
 import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.config.ServiceSettings;
+import cc.container.util.Bounded;
 import cc.container.util.DaemonExit;
 import cc.container.util.InstanceLock;
 import cc.container.util.PrivateDir;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,11 +41,19 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 	static final int EXIT_ANOTHER_DAEMON = 1;
 	/** The lock of the working path, in its private folder. */
 	static final String LOCK = "cc-containerd.lock";
+	/** The largest configuration file read. */
+	static final int MAX_FILE = 1 << 20;
 
 	private final Path file;
 	private final Logger log;
 	private final InstanceLock lock;
 	private volatile DaemonConfig config;
+	/** The SHA-256 of the file's content in force, to tell an edit that was not reloaded. */
+	private volatile byte[] seen;
+	/** Why the last reload left the previous configuration in force, or null. */
+	private volatile String reloadFailure;
+	/** Fields changed on disk that only a restart applies, or null. */
+	private volatile String restartPending;
 
 	/** Reads and validates the file; throws when it is invalid so that nothing depending on it starts. */
 	@Activate
@@ -86,27 +100,84 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 		return config;
 	}
 
+	/**
+	 * Reads the file again. Logging, the intervals and timeouts and the runtimes' settings take effect at once (every
+	 * consumer reads {@link #config()} when it needs a value); the working path and the control socket and group only
+	 * when the daemon restarts: until then they keep their values, and {@link #problem()} says so.
+	 */
 	@Override
 	public synchronized DaemonConfig reload() throws ConfigException {
+		DaemonConfig next;
+		byte[] content;
 		try {
-			config = read();
+			content = readBytes();
+			next = parse(content);
 		} catch (ConfigException e) {
+			reloadFailure = e.getMessage();
 			log.error("The daemon configuration was not reloaded, the last good one stays in force: {}", e.getMessage());
 			throw e;
 		}
+		ServiceSettings now = config.service();
+		ServiceSettings asked = next.service();
+		List<String> held = new ArrayList<>();
+		if (!asked.workingPath().equals(now.workingPath())) {
+			held.add("service.working_path");
+		}
+		if (!asked.controlSocket().equals(now.controlSocket())) {
+			held.add("service.control_socket");
+		}
+		if (!Objects.equals(asked.controlGroup(), now.controlGroup())) {
+			held.add("service.control_group");
+		}
+		if (!held.isEmpty()) {
+			restartPending = file + ": " + String.join(", ", held) + " changed; " + (held.size() == 1 ? "it takes" : "they take")
+				+ " effect when the daemon restarts";
+			log.warn("{}.", restartPending);
+			next = new DaemonConfig(next.file(), new ServiceSettings(now.workingPath(), asked.monitorInterval(), asked.commandTimeout(),
+				asked.podmanLoadTimeout(), now.controlSocket(), now.controlGroup()), next.logging(), next.runtimes());
+		} else {
+			restartPending = null;
+		}
+		config = next;
+		seen = ContainersStore.sha256(content);
+		reloadFailure = null;
 		log.info("Daemon configuration reloaded from {}.", file);
 		return config;
 	}
 
-	private DaemonConfig read() throws ConfigException {
-		byte[] content;
+	@Override
+	public Optional<String> problem() {
+		if (reloadFailure != null) {
+			return Optional.of(file + " is not valid, the last good configuration stays in force: " + reloadFailure);
+		}
 		try {
-			content = Files.readAllBytes(file);
+			if (!Arrays.equals(ContainersStore.sha256(readBytes()), seen)) {
+				return Optional.of(file + " was edited after the daemon read it; containerctl daemon reload applies the edit");
+			}
+		} catch (ConfigException e) {
+			return Optional.of(e.getMessage());
+		}
+		return Optional.ofNullable(restartPending);
+	}
+
+	private DaemonConfig read() throws ConfigException {
+		byte[] content = readBytes();
+		DaemonConfig c = parse(content);
+		seen = ContainersStore.sha256(content);
+		return c;
+	}
+
+	private byte[] readBytes() throws ConfigException {
+		try {
+			return Bounded.read(file, MAX_FILE);
 		} catch (NoSuchFileException e) {
 			throw new ConfigException(file + ": the file does not exist (give another one with --config-file)");
 		} catch (IOException e) {
 			throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
 		}
+	}
+
+	private DaemonConfig parse(byte[] content) throws ConfigException {
 		DaemonConfigParser.Result r = DaemonConfigParser.parse(file, content);
 		r.warnings().forEach(log::warn);
 		return r.config();

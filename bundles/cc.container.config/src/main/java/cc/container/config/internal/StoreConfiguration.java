@@ -51,6 +51,21 @@ public class StoreConfiguration implements ContainersConfiguration {
 	}
 
 	@Override
+	public Optional<ContainerConfig> update(String id, java.util.function.UnaryOperator<ContainerConfig> change) throws ConfigException {
+		return Optional.ofNullable(store.update(id, change));
+	}
+
+	@Override
+	public Optional<String> problem() {
+		return Optional.ofNullable(store.problem());
+	}
+
+	/** Adds or replaces an entry, returning the warnings of a hand edit taken in first. */
+	List<String> putReporting(ContainerConfig container) throws ConfigException {
+		return store.put(container);
+	}
+
+	@Override
 	public boolean remove(String id) throws ConfigException {
 		return store.remove(id);
 	}

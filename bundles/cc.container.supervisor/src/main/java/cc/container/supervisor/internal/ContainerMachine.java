@@ -46,11 +46,15 @@ final class ContainerMachine {
 	private ScheduledFuture<?> pendingRestart;
 	/** A restart was due when the driver went away: do it when the driver returns, without counting a new stop. */
 	private boolean resumeRestart;
-	private boolean released;
+	private volatile boolean released;
+	/** A release is on its way (posted to its executor). */
+	private volatile boolean releasing;
 	/** Whether the runtime has been looked at since the machine was made or its driver returned. */
 	private boolean looked;
 	/** Whether it autostarts at its first look (the first start of the daemon after a boot). */
 	private boolean bootPending;
+	/** An entry added to the file by hand: running at its first look, it is adopted as wanted running. */
+	private boolean adoptDesired;
 	/** When the status last changed ({@link System#nanoTime()}): an observation asked for before then is stale. */
 	private long changedAt;
 	private volatile ContainerReport report;
@@ -119,6 +123,11 @@ final class ContainerMachine {
 		this.config = c;
 	}
 
+	/** Marks an entry added to the containers configuration by hand: a running container is adopted as wanted. */
+	void addedByHand() {
+		adoptDesired = true;
+	}
+
 	ContainerReport report() {
 		return report;
 	}
@@ -146,7 +155,8 @@ final class ContainerMachine {
 			inWindow = tracker.inWindow(config.restart(), ctx.nowMs());
 		}
 		report = new ContainerReport(id, config.friendlyName(), config.runtime(), config.version(), desired, status, pid, startedAt, exitedAt,
-			exitCode, new ContainerReport.Restarts(tracker.total(), inWindow, lastRestartAt, tracker.gaveUp()), stats, List.copyOf(history));
+			exitCode, new ContainerReport.Restarts(tracker.total(), inWindow, lastRestartAt, tracker.gaveUp()), stats, List.copyOf(history),
+			config.drm());
 		ctx.changed();
 	}
 
@@ -270,6 +280,15 @@ final class ContainerMachine {
 
 	boolean released() {
 		return released;
+	}
+
+	/** Notes that a release was posted, so that it is posted once. */
+	void markReleasing() {
+		releasing = true;
+	}
+
+	boolean releasing() {
+		return releasing;
 	}
 
 	private boolean isRunning(RuntimeDriver d) {
@@ -476,6 +495,9 @@ final class ContainerMachine {
 			pid = state.pid();
 			startedAt = state.startedAt() != null ? state.startedAt() : startedAt;
 			cancelPendingRestart();
+			if (first && adoptDesired) {
+				desired = DesiredState.RUNNING;
+			}
 			transition(ContainerStatus.RUNNING, first ? "adopted: it was running" : "seen running");
 			if (first) {
 				ctx.info("Container {} adopted: it runs with pid {}.", id, pid);

@@ -5,6 +5,7 @@ import cc.container.api.DaemonReport;
 import cc.container.api.DesiredState;
 import cc.container.api.Supervisor;
 import cc.container.api.SupervisorException;
+import cc.container.api.config.ConfigException;
 import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.ContainersConfiguration;
 import cc.container.api.config.DaemonConfig;
@@ -95,6 +96,10 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 	private volatile boolean stalled;
 	/** Set by the shutdown stop: nothing is started or restarted automatically any more. */
 	private volatile boolean holding;
+	/** The configuration problems last warned about. */
+	private volatile List<String> lastProblems = List.of();
+	/** The reload service run on SIGHUP (the launcher looks it up), or null outside a framework. */
+	private org.osgi.framework.ServiceRegistration<Runnable> hangup;
 	private final Set<String> warnedRuntimes = ConcurrentHashMap.newKeySet();
 
 	/** What the supervisor needs of the framework it runs in. */
@@ -135,6 +140,15 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 				DaemonExit.exit(context, message, status);
 			}
 		}, daemon, containers, log);
+		if (!stopMode) {
+			// SIGHUP reloads both files, as containerctl daemon reload does.
+			java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+			props.put("cc.containerd.reload", Boolean.TRUE);
+			hangup = context.registerService(Runnable.class, () -> {
+				ReloadReport r = reload();
+				r.lines().forEach(l -> log.info("SIGHUP: {}", l));
+			}, props);
+		}
 	}
 
 	SupervisorImpl(Host host, DaemonConfiguration daemon, ContainersConfiguration containers, Logger log) {
@@ -197,6 +211,13 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 	@Deactivate
 	void deactivate() {
 		active = false;
+		if (hangup != null) {
+			try {
+				hangup.unregister();
+			} catch (IllegalStateException e) {
+				// the framework took it down already
+			}
+		}
 		if (poll != null) {
 			poll.cancel(false);
 		}
@@ -239,8 +260,8 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 	/** A runtime driver went away: its containers are unknown and nothing is restarted until it returns. */
 	void unbindDriver(RuntimeDriver driver, Map<String, Object> props) {
 		String runtime = String.valueOf(props.get(RuntimeDriver.RUNTIME));
-		if (!drivers.remove(runtime, driver)) {
-			return;
+		if (!drivers.remove(runtime, driver) || stopMode) {
+			return; // in the shutdown stop, state.json keeps what the stop found
 		}
 		AutoCloseable sub = subscriptions.remove(runtime);
 		if (sub != null) {
@@ -283,6 +304,7 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		pollRunner = Thread.currentThread();
 		try {
 			refreshMachines();
+			reportConfigProblems();
 			Set<String> runtimes = new HashSet<>(drivers.keySet());
 			for (String runtime : runtimes) {
 				pollRuntime(runtime);
@@ -344,21 +366,96 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 		}
 	}
 
-	/** Entries added to or removed from the containers configuration since the last poll. */
-	private void refreshMachines() {
+	/**
+	 * Applies the containers configuration in force to the machines: an entry that appeared (the installer's, or one
+	 * added by hand) gets a machine, stopped until someone starts it (a container the runtime shows running is adopted);
+	 * a changed entry takes effect at once (restart policy, monitor, autostart, name; {@code create_args} is used at the
+	 * container's next creation); an entry removed by hand releases its container, which stays in its runtime.
+	 *
+	 * @return what changed, in words (empty when nothing did)
+	 */
+	private synchronized List<String> refreshMachines() {
 		Map<String, ContainerConfig> now = new LinkedHashMap<>();
 		containers.containers().forEach(c -> now.put(c.id(), c));
+		List<String> changes = new ArrayList<>();
 		for (ContainerConfig c : now.values()) {
 			ContainerMachine m = machines.get(c.id());
+			if (m != null && !m.released() && !m.config().runtime().equals(c.runtime())) {
+				log.warn("The runtime of container {} changed from {} to {} in {}: the {} container is released, and {} is supervised on {}.", c.id(),
+					m.config().runtime(), c.runtime(), containers.file(), m.config().runtime(), c.id(), c.runtime());
+				m.post(m::release);
+				machines.remove(c.id(), m);
+				m = null;
+			}
 			if (m == null) {
 				// An entry that appeared while the daemon runs (the installer calls manage() right after writing
-				// it; or a user edited the file and reloaded it): stopped until someone starts it, no boot start.
-				machines.putIfAbsent(c.id(), new ContainerMachine(this, c, DesiredState.STOPPED, null, true));
+				// it; or a user edited the file): stopped until someone starts it, no boot start.
+				ContainerMachine added = new ContainerMachine(this, c, DesiredState.STOPPED, null, true);
+				added.addedByHand();
+				if (machines.putIfAbsent(c.id(), added) == null) {
+					changes.add(c.id() + " added");
+				}
 			} else if (!m.config().equals(c)) {
-				m.post(() -> m.config(c));
+				ContainerMachine target = m;
+				if (!m.config().createArgs().equals(c.createArgs())) {
+					log.info("The create_args of container {} changed; they take effect when the container is next created (containerctl update).",
+						c.id());
+				}
+				target.post(() -> target.config(c));
+				changes.add(c.id() + " changed");
+			}
+		}
+		for (Map.Entry<String, ContainerMachine> e : machines.entrySet()) {
+			ContainerMachine m = e.getValue();
+			if (!now.containsKey(e.getKey()) && !m.released() && !m.releasing()) {
+				log.info("Container {} is no longer in {}: the manager releases it (it stays in its runtime, as it is).", e.getKey(),
+					containers.file());
+				m.markReleasing();
+				m.post(m::release);
+				changes.add(e.getKey() + " released");
 			}
 		}
 		machines.entrySet().removeIf(e -> !now.containsKey(e.getKey()) && e.getValue().released());
+		return changes;
+	}
+
+	/** Warns once about each new problem of the configuration files (an edit not yet reloaded, an invalid one). */
+	private void reportConfigProblems() {
+		List<String> problems = new ArrayList<>();
+		daemon.problem().ifPresent(problems::add);
+		containers.problem().ifPresent(problems::add);
+		if (!problems.equals(lastProblems)) {
+			problems.stream().filter(p -> !lastProblems.contains(p)).forEach(p -> log.warn("{}.", p));
+			lastProblems = problems;
+		}
+	}
+
+	@Override
+	public ReloadReport reload() {
+		List<String> lines = new ArrayList<>();
+		boolean ok = true;
+		Path daemonFile = daemon.config().file();
+		try {
+			daemon.reload();
+			lines.add(daemonFile + ": reloaded" + daemon.problem().map(p -> "; " + p.substring(p.indexOf(": ") + 2)).orElse(""));
+		} catch (ConfigException e) {
+			ok = false;
+			lines.add("not reloaded, the last good configuration stays in force: " + e.getMessage());
+		}
+		try {
+			containers.reload();
+			List<String> changes = refreshMachines();
+			lines.add(containers.file() + ": reloaded, " + containers.containers().size() + " container(s)"
+				+ (changes.isEmpty() ? ", nothing changed" : ": " + String.join(", ", changes)));
+		} catch (ConfigException e) {
+			ok = false;
+			lines.add("not reloaded, the last good entries stay in force: " + e.getMessage());
+		}
+		lastProblems = List.of();
+		reportConfigProblems();
+		schedulePoll(Duration.ZERO);
+		changed();
+		return new ReloadReport(lines, ok);
 	}
 
 	private void pollRuntime(String runtime) {
@@ -461,6 +558,43 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 			throw new SupervisorException(SupervisorException.Kind.NOT_FOUND, "no managed container has the id \"" + id + "\"", null);
 		}
 		return m;
+	}
+
+	@Override
+	public List<String> logs(String id, int lines) throws SupervisorException {
+		RuntimeDriver d = driverOf(id);
+		try {
+			return d.logs(id, lines);
+		} catch (DriverException e) {
+			throw failure(id, e);
+		}
+	}
+
+	@Override
+	public AutoCloseable followLogs(String id, int lines, java.util.function.Consumer<String> sink) throws SupervisorException {
+		RuntimeDriver d = driverOf(id);
+		try {
+			return d.followLogs(id, lines, sink);
+		} catch (DriverException e) {
+			throw failure(id, e);
+		}
+	}
+
+	/** The driver of a managed container's runtime. */
+	private RuntimeDriver driverOf(String id) throws SupervisorException {
+		ContainerConfig c = containers.container(id).orElseThrow(() -> new SupervisorException(SupervisorException.Kind.NOT_FOUND,
+			"no managed container has the id \"" + id + "\"", null));
+		RuntimeDriver d = drivers.get(c.runtime());
+		if (d == null) {
+			throw new SupervisorException(SupervisorException.Kind.UNAVAILABLE, "the " + c.runtime()
+				+ " driver is not available (being upgraded?); try again shortly", null);
+		}
+		return d;
+	}
+
+	private static SupervisorException failure(String id, DriverException e) {
+		return new SupervisorException(e.kind() == DriverException.Kind.NOT_FOUND ? SupervisorException.Kind.NOT_FOUND
+			: SupervisorException.Kind.FAILED, e.getMessage(), e);
 	}
 
 	@Override
@@ -588,6 +722,7 @@ public final class SupervisorImpl implements Supervisor, ContainerMachine.Contex
 			}
 		}
 		Map<String, String> failed = stopAllForShutdown(Duration.ofSeconds(Math.max(1, timeout.toSeconds() / 2)));
+		active = false; // state.json as written now is the last word: the framework's stop changes nothing in it
 		if (failed.isEmpty()) {
 			host.exit(null, 0);
 		} else {
