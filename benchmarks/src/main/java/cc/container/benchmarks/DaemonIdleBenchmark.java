@@ -3,8 +3,8 @@ package cc.container.benchmarks;
 import cc.container.api.config.DaemonConfig;
 import cc.container.api.runtime.ContainerSpec;
 import cc.container.api.runtime.RuntimeDriver;
-import cc.container.driver.lxc.internal.LxcDriverAccess;
-import cc.container.driver.podman.internal.PodmanDriverAccess;
+import cc.container.driver.lxc.internal.LxcDriver;
+import cc.container.driver.podman.internal.PodmanDriver;
 import cc.container.exec.internal.CommandRunnerImpl;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcBundles;
@@ -46,8 +46,8 @@ public final class DaemonIdleBenchmark {
 		try {
 			String[] empty = run(dist, work, "empty", podman, seconds, List.of());
 			CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
-			RuntimeDriver p = PodmanDriverAccess.create(runner, config, TestLogger.create());
-			RuntimeDriver l = LxcDriverAccess.create(runner, config, TestLogger.create());
+			RuntimeDriver p = new PodmanDriver(runner, () -> config, TestLogger.create());
+			RuntimeDriver l = new LxcDriver(runner, () -> config, TestLogger.create());
 			Path image = podman.imageArchive("localhost/bench/idle:1", Busybox.TICKER.replace("sleep 1", "sleep 3600"), work.resolve("i.tar"));
 			Path bundle = LxcBundles.create(work, work.resolve("i.tar.gz"), "i", Busybox.TICKER.replace("sleep 1", "sleep 3600"), null);
 			List<Object> entries = new ArrayList<>();

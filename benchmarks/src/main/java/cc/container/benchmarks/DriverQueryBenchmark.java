@@ -3,8 +3,8 @@ package cc.container.benchmarks;
 import cc.container.api.config.DaemonConfig;
 import cc.container.api.runtime.ContainerSpec;
 import cc.container.api.runtime.RuntimeDriver;
-import cc.container.driver.lxc.internal.LxcDriverAccess;
-import cc.container.driver.podman.internal.PodmanDriverAccess;
+import cc.container.driver.lxc.internal.LxcDriver;
+import cc.container.driver.podman.internal.PodmanDriver;
 import cc.container.exec.internal.CommandRunnerImpl;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcBundles;
@@ -41,8 +41,8 @@ public final class DriverQueryBenchmark {
 		try {
 			DaemonConfig config = TestConfig.daemon(work.resolve("work"), podman, Duration.ofSeconds(60));
 			Bench.CountingRunner runner = new Bench.CountingRunner(new CommandRunnerImpl(work.resolve("exec"), s -> { }));
-			RuntimeDriver p = PodmanDriverAccess.create(runner, config, TestLogger.create());
-			RuntimeDriver l = LxcDriverAccess.create(runner, config, TestLogger.create());
+			RuntimeDriver p = new PodmanDriver(runner, () -> config, TestLogger.create());
+			RuntimeDriver l = new LxcDriver(runner, () -> config, TestLogger.create());
 			Path image = podman.imageArchive("localhost/bench/ticker:1", Busybox.TICKER, work.resolve("ticker.tar"));
 			Path bundle = LxcBundles.create(work, work.resolve("ticker.tar.gz"), "ticker", Busybox.TICKER, null);
 			System.out.printf("Starting %d Podman and %d LXC containers...%n", n, n);

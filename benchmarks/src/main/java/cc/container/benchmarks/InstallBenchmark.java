@@ -1,14 +1,7 @@
 package cc.container.benchmarks;
 
-import cc.container.api.Supervisor;
 import cc.container.api.config.DaemonConfig;
-import cc.container.api.runtime.RuntimeDriver;
-import cc.container.config.internal.StoreConfiguration;
-import cc.container.dcp.internal.InstallerAccess;
-import cc.container.driver.lxc.internal.LxcDriverAccess;
-import cc.container.driver.podman.internal.PodmanDriverAccess;
-import cc.container.exec.internal.CommandRunnerImpl;
-import cc.container.supervisor.internal.SupervisorAccess;
+import cc.container.integration.Parts;
 import cc.container.testing.Busybox;
 import cc.container.testing.PodmanSandbox;
 import cc.container.testing.Sh;
@@ -42,13 +35,9 @@ public final class InstallBenchmark {
 		List<String> rows = new ArrayList<>();
 		try {
 			DaemonConfig config = TestConfig.daemon(work.resolve("work"), podman, Duration.ofSeconds(60));
-			StoreConfiguration store = new StoreConfiguration(config.service().containersFile());
-			CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
-			RuntimeDriver p = PodmanDriverAccess.create(runner, config, TestLogger.create());
-			RuntimeDriver l = LxcDriverAccess.create(runner, config, TestLogger.create());
 			Files.writeString(work.resolve("boot_id"), "bench\n");
-			Supervisor s = SupervisorAccess.create(TestConfig.service(config), store, TestLogger.create(), work.resolve("boot_id"), p, l);
-			var installer = InstallerAccess.create(TestConfig.service(config), store, s, TestLogger.create(), p, l);
+			Parts parts = Parts.open(config, work.resolve("exec"), work.resolve("boot_id"), TestLogger.create());
+			var installer = parts.installer();
 			for (int size : new int[] { 10, mb }) {
 				Path image = image(podman, work, size);
 				Path pkg = pkg(work, "bench-" + size, image);
@@ -75,8 +64,7 @@ public final class InstallBenchmark {
 			System.out.printf("%nInstalling a Podman package (verify + load + create) against sha256sum + podman load by hand:%n");
 			System.out.printf("%8s %24s %24s %10s %14s %14s%n", "MB", "by hand ms", "installer ms", "ratio", "RSS before MB", "RSS peak MB");
 			rows.forEach(System.out::println);
-			InstallerAccess.close(installer);
-			SupervisorAccess.close(s);
+			parts.close();
 		} finally {
 			podman.close();
 			Sh.run("rm", "-rf", work.toString());

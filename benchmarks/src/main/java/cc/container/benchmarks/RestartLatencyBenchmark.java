@@ -9,10 +9,7 @@ import cc.container.api.config.RestartPolicy;
 import cc.container.api.runtime.ContainerSpec;
 import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
-import cc.container.driver.lxc.internal.LxcDriverAccess;
-import cc.container.driver.podman.internal.PodmanDriverAccess;
-import cc.container.exec.internal.CommandRunnerImpl;
-import cc.container.supervisor.internal.SupervisorAccess;
+import cc.container.integration.Parts;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcBundles;
 import cc.container.testing.LxcSandbox;
@@ -51,12 +48,12 @@ public final class RestartLatencyBenchmark {
 		DaemonConfig config = TestConfig.daemon(work.resolve("work"), podman, Duration.ofSeconds(30));
 		LxcSandbox lxc = new LxcSandbox(config.service().lxcPath());
 		List<String> rows = new ArrayList<>();
-		Supervisor supervisor = null;
+		Parts parts = null;
 		try {
-			CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
-			RuntimeDriver p = PodmanDriverAccess.create(runner, config, TestLogger.create());
-			RuntimeDriver l = LxcDriverAccess.create(runner, config, TestLogger.create());
-			StoreConfiguration store = new StoreConfiguration(config.service().containersFile());
+			Parts drivers = Parts.drivers(config, work.resolve("exec"), TestLogger.create());
+			RuntimeDriver p = drivers.podman();
+			RuntimeDriver l = drivers.lxc();
+			StoreConfiguration store = drivers.store();
 			RestartPolicy always = new RestartPolicy(true, 0, 0, 60);
 			p.install(new ContainerSpec("lat-pod", "1", "--network none"),
 				podman.imageArchive("localhost/bench/ticker:1", Busybox.TICKER, work.resolve("t.tar")));
@@ -64,7 +61,8 @@ public final class RestartLatencyBenchmark {
 			store.put(new ContainerConfig("lat-pod", null, "1", "podman", "--network none", false, true, always));
 			store.put(new ContainerConfig("lat-lxc", null, "1", "lxc", "", false, true, always));
 			Files.writeString(work.resolve("boot_id"), "bench\n");
-			supervisor = SupervisorAccess.create(TestConfig.service(config), store, TestLogger.create(), work.resolve("boot_id"), p, l);
+			parts = drivers.withSupervisor(config, work.resolve("boot_id"), TestLogger.create());
+			Supervisor supervisor = parts.supervisor();
 			supervisor.start("lat-pod");
 			supervisor.start("lat-lxc");
 			rows.add(row("podman", "cc-container-mng (retry_delay 0)", measure(supervisor, "lat-pod", tries)));
@@ -80,8 +78,8 @@ public final class RestartLatencyBenchmark {
 			System.out.printf("%-8s %-38s %10s %10s %10s%n", "runtime", "who restarts it", "median ms", "worst ms", "best ms");
 			rows.forEach(System.out::println);
 		} finally {
-			if (supervisor != null) {
-				SupervisorAccess.close(supervisor);
+			if (parts != null) {
+				parts.close();
 			}
 			lxc.close();
 			podman.close();

@@ -104,8 +104,10 @@ class DaemonLaunchIT {
 				in.write("lb\n".getBytes());
 			}
 			Daemon.await("the shell to answer", START, () -> Daemon.fileContains(d.stdout, "cc.container.config"));
-			// The shell has now read the end of its input; the daemon must outlive it.
-			Thread.sleep(1500);
+			// The shell has now read the end of its input; the daemon must outlive it and still answer.
+			String status = cc.container.testing.Sh.run(Daemon.DIST.resolve("bin/containerctl").toString(), "--config-file", conf.toString(),
+				"daemon", "status");
+			assertThat(status).contains("pid");
 			assertThat(d.process.isAlive()).as("daemon alive after its console input ended").isTrue();
 		}
 	}

@@ -1,4 +1,4 @@
-package cc.container.dcp.internal;
+package cc.container.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,12 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cc.container.api.InstallException;
 import cc.container.api.Supervisor;
 import cc.container.api.config.DaemonConfig;
-import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
-import cc.container.driver.lxc.internal.LxcDriverAccess;
-import cc.container.driver.podman.internal.PodmanDriverAccess;
-import cc.container.exec.internal.CommandRunnerImpl;
-import cc.container.supervisor.internal.SupervisorAccess;
+import cc.container.dcp.internal.InstallerImpl;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcSandbox;
 import cc.container.testing.Packages;
@@ -25,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -44,11 +41,12 @@ class HostilePackageTest {
 	static LxcSandbox lxc;
 	static DaemonConfig config;
 	static StoreConfiguration store;
+	static Parts parts;
 	static Supervisor supervisor;
 	static InstallerImpl installer;
 	static byte[] image;
 	static byte[] busyboxBundle;
-	static int count;
+	static final java.util.concurrent.atomic.AtomicInteger FILES = new java.util.concurrent.atomic.AtomicInteger();
 
 	@BeforeAll
 	static void setUp() throws Exception {
@@ -58,22 +56,16 @@ class HostilePackageTest {
 		Path work = Files.createDirectories(dir.resolve("work"));
 		config = TestConfig.daemon(work, podman, Duration.ofSeconds(30));
 		lxc = new LxcSandbox(config.service().lxcPath());
-		store = new StoreConfiguration(config.service().containersFile());
-		CommandRunnerImpl runner = new CommandRunnerImpl(dir.resolve("exec"), s -> { });
-		RuntimeDriver p = PodmanDriverAccess.create(runner, config, TestLogger.create());
-		RuntimeDriver l = LxcDriverAccess.create(runner, config, TestLogger.create());
 		Files.writeString(work.resolve("boot_id"), "b\n");
-		supervisor = SupervisorAccess.create(TestConfig.service(config), store, TestLogger.create(), work.resolve("boot_id"), p, l);
-		installer = new InstallerImpl(TestConfig.service(config), store, supervisor, TestLogger.create(), Duration.ofSeconds(1), InstallerImpl.RESERVE);
-		installer.bindDriver(p, Map.of(RuntimeDriver.RUNTIME, "podman"));
-		installer.bindDriver(l, Map.of(RuntimeDriver.RUNTIME, "lxc"));
+		parts = Parts.open(config, dir.resolve("exec"), work.resolve("boot_id"), TestLogger.create());
+		store = parts.store();
+		supervisor = parts.supervisor();
+		installer = parts.installer();
 	}
 
 	@AfterAll
 	static void cleanUp() {
-		assertThat(count).as("broken packages tried").isGreaterThanOrEqualTo(25);
-		installer.close();
-		SupervisorAccess.close(supervisor);
+		parts.close();
 		lxc.close();
 		podman.close();
 	}
@@ -83,7 +75,7 @@ class HostilePackageTest {
 	}
 
 	static Path file(String name) {
-		return dir.resolve(name + "-" + (++count) + ".tar.gz");
+		return dir.resolve(name + "-" + FILES.incrementAndGet() + ".tar.gz");
 	}
 
 	/** Installs {@code pkg}, expects {@code message}, and checks that nothing was left anywhere. */
@@ -220,7 +212,7 @@ class HostilePackageTest {
 	@Test
 	void aPackageLargerThanTheFreeSpaceIsRefused() throws Exception {
 		long free = Files.getFileStore(config.service().workingPath()).getUsableSpace();
-		InstallerImpl tight = new InstallerImpl(TestConfig.service(config), store, supervisor, TestLogger.create(), Duration.ofSeconds(1),
+		InstallerImpl tight = new InstallerImpl(TestConfig.service(config), store, supervisor, parts.drivers(), TestLogger.create(), Duration.ofSeconds(1),
 			free - image.length / 2);
 		try {
 			Path pkg = withManifest(podmanManifest());
@@ -230,7 +222,6 @@ class HostilePackageTest {
 		} finally {
 			tight.close();
 		}
-		count++;
 	}
 
 	static Consumer<String> quiet() {

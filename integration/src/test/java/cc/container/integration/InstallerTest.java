@@ -1,4 +1,4 @@
-package cc.container.dcp.internal;
+package cc.container.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,17 +11,13 @@ import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.DaemonConfig;
 import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
-import cc.container.driver.lxc.internal.LxcDriverAccess;
-import cc.container.driver.podman.internal.PodmanDriverAccess;
-import cc.container.exec.internal.CommandRunnerImpl;
-import cc.container.supervisor.internal.SupervisorAccess;
+import cc.container.dcp.internal.InstallerImpl;
 import cc.container.testing.Await;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcBundles;
 import cc.container.testing.LxcSandbox;
 import cc.container.testing.Packages;
 import cc.container.testing.PodmanSandbox;
-import cc.container.testing.Sh;
 import cc.container.testing.TestConfig;
 import cc.container.testing.TestLogger;
 import java.nio.file.Files;
@@ -29,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -55,6 +50,7 @@ class InstallerTest {
 	DaemonConfig config;
 	StoreConfiguration store;
 	LxcSandbox lxc;
+	Parts parts;
 	Supervisor supervisor;
 	InstallerImpl installer;
 	RuntimeDriver podmanDriver;
@@ -80,20 +76,17 @@ class InstallerTest {
 		work = Files.createDirectories(shared.resolve("work-" + System.nanoTime()));
 		config = TestConfig.daemon(work, podman, Duration.ofSeconds(30));
 		lxc = new LxcSandbox(config.service().lxcPath());
-		store = new StoreConfiguration(config.service().containersFile());
-		CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
-		podmanDriver = PodmanDriverAccess.create(runner, config, TestLogger.create());
-		lxcDriver = LxcDriverAccess.create(runner, config, TestLogger.create());
 		Files.writeString(work.resolve("boot_id"), "b\n");
-		supervisor = SupervisorAccess.create(TestConfig.service(config), store, TestLogger.create(), work.resolve("boot_id"), podmanDriver, lxcDriver);
+		parts = Parts.drivers(config, work.resolve("exec"), TestLogger.create()).withSupervisor(config, work.resolve("boot_id"), TestLogger.create());
+		store = parts.store();
+		podmanDriver = parts.podman();
+		lxcDriver = parts.lxc();
+		supervisor = parts.supervisor();
 		installer = installer(InstallerImpl.RESERVE);
 	}
 
 	InstallerImpl installer(long reserve) {
-		InstallerImpl i = new InstallerImpl(TestConfig.service(config), store, supervisor, TestLogger.create(), Duration.ofSeconds(3), reserve);
-		i.bindDriver(podmanDriver, Map.of(RuntimeDriver.RUNTIME, "podman"));
-		i.bindDriver(lxcDriver, Map.of(RuntimeDriver.RUNTIME, "lxc"));
-		return i;
+		return new InstallerImpl(TestConfig.service(config), store, supervisor, parts.drivers(), TestLogger.create(), Duration.ofSeconds(3), reserve);
 	}
 
 	@AfterEach
@@ -106,7 +99,7 @@ class InstallerTest {
 			}
 		}
 		installer.close();
-		SupervisorAccess.close(supervisor);
+		parts.close();
 		lxc.close();
 	}
 

@@ -1,4 +1,4 @@
-package cc.container.driver.lxc.internal;
+package cc.container.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,7 @@ import cc.container.api.runtime.ContainerState;
 import cc.container.api.runtime.ContainerStats;
 import cc.container.api.runtime.DriverException;
 import cc.container.api.runtime.RuntimeStatus;
+import cc.container.driver.lxc.internal.LxcDriver;
 import cc.container.exec.internal.CommandRunnerImpl;
 import cc.container.testing.Await;
 import cc.container.testing.Busybox;
@@ -304,35 +305,6 @@ class LxcDriverTest {
 			garbled.close();
 			missing.close();
 		}
-	}
-
-	@Test
-	void configRewritePinsTheHostPathsAndKeepsTheAuthorsOtherLines() throws Exception {
-		String rewritten = LxcConfigFile.rewrite("lxc.utsname = old\n# comment\nlxc.rootfs = /old/rootfs\nlxc.console.size = 64GB\nlxc.cap.drop = sys_admin\n",
-			Path.of("/w/installed/lxc/app"), "app");
-		assertThat(rewritten).isEqualTo("lxc.uts.name = app\n# comment\nlxc.rootfs.path = dir:/w/installed/lxc/app/rootfs\n"
-			+ "lxc.console.size = 1MB\nlxc.cap.drop = sys_admin\n# added by cc-container-mng\n"
-			+ "lxc.console.logfile = /w/installed/lxc/app/console.log\nlxc.log.file = /w/installed/lxc/app/lxc-start.log\nlxc.console.rotate = 1\n");
-	}
-
-	@Test
-	void aPinnedKeyIsPinnedEveryTimeItAppears() throws Exception {
-		String rewritten = LxcConfigFile.rewrite("lxc.rootfs.path = dir:/a/rootfs\nlxc.console.logfile = /x\nlxc.rootfs.path = dir:/a/rootfs\n"
-			+ "lxc.console.logfile = /etc/shadow\nlxc.logfile = /etc/passwd\nlxc.log.file = /etc/group\n", Path.of("/w/app"), "app");
-		assertThat(rewritten.lines().filter(l -> l.startsWith("lxc.rootfs.path"))).containsExactly("lxc.rootfs.path = dir:/w/app/rootfs");
-		assertThat(rewritten.lines().filter(l -> l.startsWith("lxc.console.logfile"))).containsExactly("lxc.console.logfile = /w/app/console.log");
-		assertThat(rewritten.lines().filter(l -> l.startsWith("lxc.log"))).containsExactly("lxc.log.file = /w/app/lxc-start.log");
-		assertThat(rewritten).doesNotContain("/etc", "/x");
-	}
-
-	@Test
-	void aConfigNamingAnotherRootFileSystemIsRefused() {
-		assertThatThrownBy(() -> LxcConfigFile.rewrite("lxc.rootfs.path = dir:/a/rootfs\nlxc.rootfs.path = dir:/decoy\n", Path.of("/w/app"), "app"))
-			.hasMessage("the LXC config names two root file systems (\"dir:/a/rootfs\" and \"dir:/decoy\"); the manager installs the bundle's rootfs/ folder only");
-		assertThatThrownBy(() -> LxcConfigFile.rewrite("lxc.rootfs.path = overlayfs:/lower:/upper\n", Path.of("/w/app"), "app"))
-			.hasMessage("the LXC config's lxc.rootfs.path names a root file system that is not a folder (\"overlayfs:/lower:/upper\"); the manager installs the bundle's rootfs/ folder only");
-		assertThatThrownBy(() -> LxcConfigFile.rewrite("lxc.rootfs = /dev/sda1\nlxc.rootfs = /dev/sdb1\n", Path.of("/w/app"), "app"))
-			.isInstanceOf(LxcConfigFile.Refused.class);
 	}
 
 	/** A bundle of the ticker with extra members added by Python's tarfile (links the tar tool would not make). */

@@ -1,4 +1,4 @@
-package cc.container.driver.podman.internal;
+package cc.container.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,7 @@ import cc.container.api.runtime.ContainerState;
 import cc.container.api.runtime.ContainerStats;
 import cc.container.api.runtime.DriverException;
 import cc.container.api.runtime.RuntimeStatus;
+import cc.container.driver.podman.internal.PodmanDriver;
 import cc.container.exec.internal.CommandRunnerImpl;
 import cc.container.testing.Await;
 import cc.container.testing.Busybox;
@@ -312,15 +313,5 @@ class PodmanDriverTest {
 		} finally {
 			missing.close();
 		}
-	}
-
-	@Test
-	void imageNamesAreValidForAnyIdAndVersion() {
-		assertThat(PodmanDriver.imageRef("LVGL-Demo", "1.2.0+build/7")).isEqualTo("localhost/cc-container-mng/lvgl-demo:1.2.0_build_7");
-		assertThat(PodmanDriver.imageRef("a", null)).isEqualTo("localhost/cc-container-mng/a:latest");
-		assertThat(PodmanDriver.imageRef("a", "-rc")).isEqualTo("localhost/cc-container-mng/a:v-rc");
-		assertThat(PodmanDriver.loadedImages("Getting image source signatures\nLoaded image: localhost/bb:1\n"))
-			.containsExactly("localhost/bb:1");
-		assertThat(PodmanDriver.loadedImages("Loaded image(s): a:1,b:2")).containsExactly("a:1", "b:2");
 	}
 }

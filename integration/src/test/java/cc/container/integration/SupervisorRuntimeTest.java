@@ -1,4 +1,4 @@
-package cc.container.supervisor.internal;
+package cc.container.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,9 +12,12 @@ import cc.container.api.config.RestartPolicy;
 import cc.container.api.runtime.ContainerSpec;
 import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
-import cc.container.driver.lxc.internal.LxcDriverAccess;
-import cc.container.driver.podman.internal.PodmanDriverAccess;
+import cc.container.driver.lxc.internal.LxcDriver;
+import cc.container.driver.podman.internal.PodmanDriver;
 import cc.container.exec.internal.CommandRunnerImpl;
+import cc.container.supervisor.internal.DriverWhiteboard;
+import cc.container.supervisor.internal.ShutdownStop;
+import cc.container.supervisor.internal.SupervisorImpl;
 import cc.container.testing.Await;
 import cc.container.testing.Busybox;
 import cc.container.testing.LxcBundles;
@@ -65,6 +68,7 @@ class SupervisorRuntimeTest {
 	final List<String> exits = new CopyOnWriteArrayList<>();
 	RuntimeDriver podmanDriver;
 	RuntimeDriver lxcDriver;
+	DriverWhiteboard drivers;
 	String bootIdFile;
 
 	@BeforeAll
@@ -87,8 +91,8 @@ class SupervisorRuntimeTest {
 		config = TestConfig.daemon(work, podman, Duration.ofSeconds(30));
 		lxc = new LxcSandbox(config.service().lxcPath());
 		store = new StoreConfiguration(config.service().containersFile());
-		podmanDriver = PodmanDriverAccess.create(new CommandRunnerImpl(work.resolve("exec"), s -> { }), config, TestLogger.create());
-		lxcDriver = LxcDriverAccess.create(new CommandRunnerImpl(work.resolve("exec"), s -> { }), config, TestLogger.create());
+		podmanDriver = new PodmanDriver(new CommandRunnerImpl(work.resolve("exec"), s -> { }), () -> config, TestLogger.create());
+		lxcDriver = new LxcDriver(new CommandRunnerImpl(work.resolve("exec"), s -> { }), () -> config, TestLogger.create());
 		Path boot = work.resolve("boot_id");
 		Files.writeString(boot, "boot-1\n");
 		bootIdFile = boot.toString();
@@ -116,30 +120,18 @@ class SupervisorRuntimeTest {
 	}
 
 	SupervisorImpl supervisor(String mode) {
-		SupervisorImpl s = new SupervisorImpl(new SupervisorImpl.Host() {
-			@Override
-			public String property(String name) {
-				return SupervisorImpl.MODE_PROPERTY.equals(name) ? mode : null;
-			}
-
-			@Override
-			public String version() {
-				return "1.0.0";
-			}
-
-			@Override
-			public void exit(String message, int status) {
-				exits.add(status + " " + message);
-			}
-
-			@Override
-			public Path bootIdFile() {
-				return Path.of(bootIdFile);
-			}
-		}, TestConfig.service(config), containers(), TestLogger.into(log));
+		drivers = new DriverWhiteboard();
+		drivers.add(podmanDriver);
+		drivers.add(lxcDriver);
+		SupervisorImpl s = new SupervisorImpl(Parts.host(mode, Path.of(bootIdFile)), TestConfig.service(config), containers(), drivers,
+			TestLogger.into(log));
 		supervisors.add(s);
-		s.bindDriver(podmanDriver, Map.of(RuntimeDriver.RUNTIME, "podman"));
-		s.bindDriver(lxcDriver, Map.of(RuntimeDriver.RUNTIME, "lxc"));
+		if (SupervisorImpl.STOP_MANAGED.equals(mode)) {
+			// What the ShutdownStop component does in the stop-managed mode.
+			Thread t = new Thread(() -> ShutdownStop.run(s, drivers, config.service().commandTimeout(), containers(), TestLogger.into(log),
+				(message, status) -> exits.add(status + " " + message)));
+			t.start();
+		}
 		return s;
 	}
 
@@ -180,6 +172,12 @@ class SupervisorRuntimeTest {
 	static long restartsTotal(Map<String, Object> c) {
 		Object r = c.get("restarts");
 		return r instanceof Map ? ((Number) ((Map<String, Object>) r).get("total")).longValue() : -1;
+	}
+
+	/** Waits for {@code n} more polls of {@code s} to complete: what the supervisor would do by itself, it did. */
+	static void awaitPolls(SupervisorImpl s, int n) {
+		long from = s.polls();
+		Await.until(n + " polls", WAIT, () -> s.polls() >= from + n);
 	}
 
 	void awaitStatus(SupervisorImpl s, String id, ContainerStatus status) {
@@ -229,7 +227,7 @@ class SupervisorRuntimeTest {
 		assertThat(restartsTotal(stateOf(id))).isEqualTo(2);
 		assertThat(log).anyMatch(l -> l.startsWith("ERROR Container " + id + " stopped unexpectedly") && l.contains("gave up"));
 		// Nothing more happens by itself: two more polls later the count is the same.
-		Thread.sleep(2500);
+		awaitPolls(s, 2);
 		assertThat(s.container(id).orElseThrow().restarts().total()).isEqualTo(2);
 		assertThat(s.container(id).orElseThrow().status()).isEqualTo(ContainerStatus.FAILED);
 	}
@@ -243,13 +241,13 @@ class SupervisorRuntimeTest {
 		ContainerReport stopped = s.stop(id, Duration.ofSeconds(1));
 		assertThat(stopped.status()).isEqualTo(ContainerStatus.STOPPED);
 		assertThat(stopped.desired()).isEqualTo(DesiredState.STOPPED);
-		Thread.sleep(2500); // two polls
+		awaitPolls(s, 2);
 		assertThat(driver(runtime).states().get(id).running()).isFalse();
 		assertThat(s.container(id).orElseThrow().status()).isEqualTo(ContainerStatus.STOPPED);
 		// Also not after the daemon restarts.
 		s.deactivate();
 		SupervisorImpl again = supervisor(null);
-		Thread.sleep(2500);
+		awaitPolls(again, 2);
 		assertThat(driver(runtime).states().get(id).running()).isFalse();
 		assertThat(again.container(id).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
 	}
@@ -289,7 +287,7 @@ class SupervisorRuntimeTest {
 		SupervisorImpl after = supervisor(null);
 		awaitStatus(after, auto, ContainerStatus.RUNNING);
 		assertThat(after.container(auto).orElseThrow().restarts().total()).isZero();
-		Thread.sleep(1500);
+		awaitPolls(after, 2);
 		assertThat(after.container(manual).orElseThrow().status()).isEqualTo(ContainerStatus.STOPPED);
 		assertThat(driver(runtime).states().get(manual).running()).isFalse();
 	}
@@ -326,8 +324,8 @@ class SupervisorRuntimeTest {
 		Files.writeString(refusing, "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = stop ] && { echo 'Error: simulated refusal' >&2; exit 125; }; done\n"
 			+ "exec podman \"$@\"\n");
 		Files.setPosixFilePermissions(refusing, PosixFilePermissions.fromString("rwxr-xr-x"));
-		podmanDriver = PodmanDriverAccess.create(new CommandRunnerImpl(work.resolve("exec"), x -> { }),
-			TestConfig.daemon(work, podman.globalArgs(), podman.environment(), refusing.toString(), Duration.ofSeconds(30)), TestLogger.create());
+		DaemonConfig refusingConfig = TestConfig.daemon(work, podman.globalArgs(), podman.environment(), refusing.toString(), Duration.ofSeconds(30));
+		podmanDriver = new PodmanDriver(new CommandRunnerImpl(work.resolve("exec"), x -> { }), () -> refusingConfig, TestLogger.create());
 		supervisor(SupervisorImpl.STOP_MANAGED);
 		Await.until("the shutdown stop to finish", WAIT, () -> !exits.isEmpty());
 		assertThat(exits).singleElement().asString().startsWith("1 could not stop " + stuck + " (").contains("simulated refusal")
@@ -343,11 +341,11 @@ class SupervisorRuntimeTest {
 		String id = install(runtime, "away", false, false, new RestartPolicy(true, 5, 0, 60));
 		SupervisorImpl s = supervisor(null);
 		long pid = s.start(id).pid();
-		s.unbindDriver(driver(runtime), Map.of(RuntimeDriver.RUNTIME, runtime));
+		drivers.remove(driver(runtime));
 		awaitStatus(s, id, ContainerStatus.UNKNOWN);
-		Thread.sleep(1500);
+		awaitPolls(s, 2);
 		assertThat(runtimePid(runtime, id)).as("not restarted while its driver is away").isEqualTo(pid);
-		s.bindDriver(driver(runtime), Map.of(RuntimeDriver.RUNTIME, runtime));
+		drivers.add(driver(runtime));
 		awaitStatus(s, id, ContainerStatus.RUNNING);
 		assertThat(s.container(id).orElseThrow().pid()).isEqualTo(pid);
 		assertThat(s.container(id).orElseThrow().restarts().total()).isZero();

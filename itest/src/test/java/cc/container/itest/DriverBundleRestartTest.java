@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -92,6 +93,17 @@ class DriverBundleRestartTest {
 			return d;
 		} finally {
 			t.close();
+		}
+	}
+
+	/** A test that failed half-way leaves no bundle of the daemon stopped for the next one. */
+	@AfterEach
+	void restartStoppedBundles() throws Exception {
+		for (Bundle b : context.getBundles()) {
+			if (String.valueOf(b.getSymbolicName()).startsWith("cc.container.") && b.getState() == Bundle.RESOLVED
+				&& b.getHeaders().get(org.osgi.framework.Constants.FRAGMENT_HOST) == null) {
+				b.start();
+			}
 		}
 	}
 

@@ -14,6 +14,7 @@ import cc.container.api.runtime.ContainerSpec;
 import cc.container.api.runtime.ContainerState;
 import cc.container.api.runtime.DriverException;
 import cc.container.api.runtime.RuntimeDriver;
+import cc.container.api.runtime.RuntimeDrivers;
 import cc.container.util.AtomicFiles;
 import cc.container.util.Bounded;
 import cc.container.util.PrivateDir;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,9 +41,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
@@ -60,15 +57,16 @@ import org.osgi.service.log.LoggerFactory;
 @Component(service = Installer.class, immediate = true)
 public final class InstallerImpl implements Installer {
 	/** How long an updated container must keep running before the update counts as good. */
-	static final Duration SETTLE = Duration.ofSeconds(5);
+	public static final Duration SETTLE = Duration.ofSeconds(5);
 	/** Space kept free on the working path's file system. */
-	static final long RESERVE = 16L << 20;
+	public static final long RESERVE = 16L << 20;
 
 	private final DaemonConfiguration daemon;
 	private final ContainersConfiguration containers;
 	private final Supervisor supervisor;
 	private final Logger log;
-	private final Map<String, RuntimeDriver> drivers = new ConcurrentHashMap<>();
+	private final RuntimeDrivers drivers;
+	private final AutoCloseable watch;
 	private final ExecutorService worker = Executors.newSingleThreadExecutor(Threads.named("cc-installer"));
 	private final Duration settle;
 	private final long reserve;
@@ -76,36 +74,43 @@ public final class InstallerImpl implements Installer {
 	/** The installer component; cleans the staging folder and finishes what a crash interrupted. */
 	@Activate
 	public InstallerImpl(@Reference DaemonConfiguration daemon, @Reference ContainersConfiguration containers, @Reference Supervisor supervisor,
-		@Reference(service = LoggerFactory.class) Logger log) {
-		this(daemon, containers, supervisor, log, SETTLE, RESERVE);
+		@Reference RuntimeDrivers drivers, @Reference(service = LoggerFactory.class) Logger log) {
+		this(daemon, containers, supervisor, drivers, log, SETTLE, RESERVE);
 	}
 
-	InstallerImpl(DaemonConfiguration daemon, ContainersConfiguration containers, Supervisor supervisor, Logger log, Duration settle, long reserve) {
+	/**
+	 * An installer outside a framework (benchmarks, tests).
+	 *
+	 * @param settle how long an updated container must keep running before the update counts as good
+	 * @param reserve the bytes kept free on the working path's file system
+	 */
+	public InstallerImpl(DaemonConfiguration daemon, ContainersConfiguration containers, Supervisor supervisor, RuntimeDrivers drivers, Logger log,
+		Duration settle, long reserve) {
 		this.reserve = reserve;
 		this.daemon = daemon;
 		this.containers = containers;
 		this.supervisor = supervisor;
+		this.drivers = drivers;
 		this.log = log;
 		this.settle = settle;
 		worker.execute(this::cleanStaging);
+		// A driver that comes (at start, after a field upgrade of its bundle): journals of its runtime can be recovered.
+		this.watch = drivers.watch((runtime, previous, current) -> {
+			if (current != null) {
+				worker.execute(() -> recover(runtime));
+			}
+		});
 	}
 
+	/** Stops the installer (an operation under way is interrupted; its journal finishes it at the next start). */
 	@Deactivate
 	public void close() {
+		try {
+			watch.close();
+		} catch (Exception e) {
+			// the whiteboard is going away
+		}
 		worker.shutdownNow();
-	}
-
-	/** A runtime driver appeared: journals of its runtime can be recovered now. */
-	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-	public void bindDriver(RuntimeDriver driver, Map<String, Object> props) {
-		String runtime = String.valueOf(props.get(RuntimeDriver.RUNTIME));
-		drivers.put(runtime, driver);
-		worker.execute(() -> recover(runtime));
-	}
-
-	/** A runtime driver went away. */
-	public void unbindDriver(RuntimeDriver driver, Map<String, Object> props) {
-		drivers.remove(String.valueOf(props.get(RuntimeDriver.RUNTIME)), driver);
 	}
 
 	Path staging() {
@@ -129,11 +134,8 @@ public final class InstallerImpl implements Installer {
 	}
 
 	private RuntimeDriver driver(String runtime) throws InstallException {
-		RuntimeDriver d = drivers.get(runtime);
-		if (d == null) {
-			throw new InstallException(InstallException.Kind.UNAVAILABLE, "the " + runtime + " driver is not available (being upgraded?); try again shortly", null);
-		}
-		return d;
+		return drivers.driver(runtime).orElseThrow(() -> new InstallException(InstallException.Kind.UNAVAILABLE,
+			"the " + runtime + " driver is not available (being upgraded?); try again shortly", null));
 	}
 
 	// ---------------------------------------------------------------- verification
@@ -197,7 +199,7 @@ public final class InstallerImpl implements Installer {
 				throw new InstallException(InstallException.Kind.CONFLICT, "the " + m.runtime() + " runtime already has a container named " + id
 					+ " that the manager does not manage; remove it first", null);
 			}
-			journal(id, Map.of("op", "install", "id", id, "runtime", m.runtime()));
+			journal(Journal.install(id, m.runtime()));
 			progress.accept("loading");
 			try {
 				d.install(ContainerSpec.of(m.registration(id)), v.payload());
@@ -307,13 +309,7 @@ public final class InstallerImpl implements Installer {
 			// that had none, its telemetry settings.
 			ContainerConfig next = new ContainerConfig(id, old.friendlyName(), m.version(), m.runtime(), m.createArgs(), old.autostart(),
 				old.monitor(), old.restart(), old.drm() != null ? old.drm() : m.drm(), m.packageId());
-			Map<String, Object> j = new LinkedHashMap<>();
-			j.put("op", "update");
-			j.put("id", id);
-			j.put("runtime", m.runtime());
-			j.put("old_version", old.version());
-			j.put("was_running", wasRunning);
-			journal(id, j);
+			journal(Journal.update(old, wasRunning));
 			progress.accept("stopping " + old.version());
 			supervisor.release(id);
 			try {
@@ -415,14 +411,14 @@ public final class InstallerImpl implements Installer {
 	// ---------------------------------------------------------------- journal and recovery
 
 	private Path journalFile(String id) {
-		return staging().resolve(id + ".journal");
+		return Journal.file(staging(), id);
 	}
 
-	private void journal(String id, Map<String, Object> content) throws InstallException {
+	private void journal(Journal j) throws InstallException {
 		try {
-			AtomicFiles.write(journalFile(id), Json.write(content));
+			j.write(staging());
 		} catch (IOException e) {
-			throw new InstallException(InstallException.Kind.FAILED, "cannot write " + journalFile(id) + ": " + e.getMessage(), e);
+			throw new InstallException(InstallException.Kind.FAILED, "cannot write " + journalFile(j.id()) + ": " + e.getMessage(), e);
 		}
 	}
 
@@ -448,59 +444,63 @@ public final class InstallerImpl implements Installer {
 	}
 
 	/** Finishes or undoes what a crash interrupted, for the journals of {@code runtime}. */
-	@SuppressWarnings("unchecked")
 	void recover(String runtime) {
 		Path s = staging();
 		if (!Files.isDirectory(s)) {
 			return;
 		}
 		try (Stream<Path> list = Files.list(s)) {
-			for (Path j : list.filter(p -> p.getFileName().toString().endsWith(".journal")).toList()) {
-				Map<String, Object> m;
+			for (Path file : list.filter(p -> p.getFileName().toString().endsWith(".journal")).toList()) {
+				Journal j;
 				try {
-					m = (Map<String, Object>) Json.parse(Files.readAllBytes(j));
-				} catch (Json.SyntaxException | RuntimeException e) {
-					Files.deleteIfExists(j);
+					j = Journal.read(file);
+				} catch (IOException e) {
+					log.warn("{} cannot be read ({}); it is deleted.", file, e.getMessage());
+					Files.deleteIfExists(file);
 					continue;
 				}
-				if (!runtime.equals(m.get("runtime"))) {
+				if (!runtime.equals(j.runtime())) {
 					continue;
 				}
-				String id = String.valueOf(m.get("id"));
-				RuntimeDriver d = drivers.get(runtime);
+				RuntimeDriver d = drivers.driver(runtime).orElse(null);
 				if (d == null) {
 					return;
 				}
-				if ("install".equals(m.get("op"))) {
-					if (containers.container(id).isPresent()) {
-						log.info("The installation of {} was interrupted after it was registered: it is complete.", id);
-					} else {
-						log.warn("The installation of {} was interrupted: what it left in {} is removed.", id, runtime);
-						if (states(d).containsKey(id)) {
-							undoRuntime(d, id);
-						}
-					}
-				} else if ("update".equals(m.get("op"))) {
-					String oldName = oldName(id);
-					if (states(d).containsKey(oldName)) {
-						log.warn("The update of {} was interrupted: the previous version is put back.", id);
-						if (states(d).containsKey(id)) {
-							undoRuntime(d, id);
-						}
-						d.rename(oldName, id);
-						ContainerConfig c = containers.container(id).orElse(null);
-						if (c != null && m.get("old_version") != null) {
-							containers.put(new ContainerConfig(id, c.friendlyName(), String.valueOf(m.get("old_version")), c.runtime(), c.createArgs(),
-								c.autostart(), c.monitor(), c.restart(), c.drm(), c.packageId()));
-						}
-						supervisor.manage(id, Boolean.TRUE.equals(m.get("was_running")));
-					}
-				}
-				Files.deleteIfExists(j);
+				recover(j, d);
+				Files.deleteIfExists(file);
 			}
 		} catch (Exception e) {
 			log.error("Recovering an interrupted installation failed: {}", e.getMessage());
 		}
+	}
+
+	private void recover(Journal j, RuntimeDriver d) throws Exception {
+		String id = j.id();
+		if (j.op() == Journal.Op.INSTALL) {
+			if (containers.container(id).isPresent()) {
+				log.info("The installation of {} was interrupted after it was registered: it is complete.", id);
+			} else {
+				log.warn("The installation of {} was interrupted: what it left in {} is removed.", id, j.runtime());
+				if (states(d).containsKey(id)) {
+					undoRuntime(d, id);
+				}
+			}
+			return;
+		}
+		String oldName = oldName(id);
+		if (!states(d).containsKey(oldName)) {
+			return; // the update had not begun to change the runtime, or it finished
+		}
+		log.warn("The update of {} was interrupted: the previous version is put back.", id);
+		if (states(d).containsKey(id)) {
+			undoRuntime(d, id);
+		}
+		d.rename(oldName, id);
+		ContainerConfig c = containers.container(id).orElse(null);
+		if (c != null && j.previous() != null) {
+			containers.put(j.previous().restore(c));
+		}
+		supervisor.manage(id, j.wasRunning());
 	}
 
 	static void deleteTree(Path p) {

@@ -8,16 +8,22 @@ import cc.container.api.ContainerStatus;
 import cc.container.api.DesiredState;
 import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.RestartPolicy;
+import cc.container.api.runtime.DriverException;
 import cc.container.api.runtime.RuntimeDriver;
+import cc.container.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,9 +33,10 @@ import org.junit.jupiter.api.Test;
 class ContainerMachineTest {
 	final FakeDriver driver = new FakeDriver("podman", "app");
 	final List<String> log = new ArrayList<>();
-	long now = 1_000_000;
-	final List<Timer> timers = new ArrayList<>();
+	volatile long now = 1_000_000;
+	final List<Timer> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 	RuntimeDriver present = driver;
+	Executor pool = Runnable::run;
 
 	final class Timer implements ScheduledFuture<Object> {
 		final long due;
@@ -100,7 +107,7 @@ class ContainerMachineTest {
 
 		@Override
 		public Executor pool() {
-			return Runnable::run;
+			return pool;
 		}
 
 		@Override
@@ -118,22 +125,10 @@ class ContainerMachineTest {
 		}
 
 		@Override
-		public void debug(String message, Object... args) {
-		}
-
-		@Override
-		public void info(String message, Object... args) {
-			log.add("INFO " + message);
-		}
-
-		@Override
-		public void warn(String message, Object... args) {
-			log.add("WARN " + message);
-		}
-
-		@Override
-		public void error(String message, Object... args) {
-			log.add("ERROR " + message);
+		public void log(Action.Log.Level level, String message, Object... args) {
+			if (level != Action.Log.Level.DEBUG) {
+				log.add(level + " " + message);
+			}
 		}
 	};
 
@@ -154,14 +149,14 @@ class ContainerMachineTest {
 
 	ContainerMachine machine(RestartPolicy policy, boolean monitor) throws Exception {
 		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, monitor, policy);
-		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true);
-		m.await(m.submit(m::userStart), Duration.ZERO);
+		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true, false);
+		m.await(m.submit(new Event.UserStart()), Duration.ZERO);
 		return m;
 	}
 
 	void crash(ContainerMachine m) {
 		driver.crash("app", 137);
-		m.post(() -> m.diedEvent(137, Instant.now()));
+		m.post(new Event.Died(137, Instant.now()));
 	}
 
 	ContainerReport report(ContainerMachine m) {
@@ -207,7 +202,7 @@ class ContainerMachineTest {
 		advance(3600);
 		assertThat(driver.startsOf("app")).isEqualTo(4);
 		// ...until a user starts it, which clears the count.
-		m.await(m.submit(m::userStart), Duration.ZERO);
+		m.await(m.submit(new Event.UserStart()), Duration.ZERO);
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
 		assertThat(report(m).restarts().gaveUp()).isFalse();
 		crash(m);
@@ -245,14 +240,14 @@ class ContainerMachineTest {
 		ContainerMachine m = machine(new RestartPolicy(true, 0, 5, 60), true);
 		crash(m);
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RESTARTING);
-		m.await(m.submit(() -> m.userStop(Duration.ofSeconds(1))), Duration.ZERO);
+		m.await(m.submit(new Event.UserStop(Duration.ofSeconds(1))), Duration.ZERO);
 		advance(60);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.STOPPED);
 		assertThat(report(m).desired()).isEqualTo(DesiredState.STOPPED);
 		// Its death (the stop's own) is no unexpected stop.
-		m.post(() -> m.died(137, false, Instant.now()));
-		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
+		m.post(new Event.Died(137, Instant.now()));
+		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(60);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThat(report(m).history()).hasSize(1);
@@ -271,7 +266,7 @@ class ContainerMachineTest {
 	void monitorOffMeansNeitherPolledNorRestarted() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 0, 0, 60), false);
 		crash(m);
-		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
+		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(60);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING); // last known: nobody looks
@@ -281,7 +276,7 @@ class ContainerMachineTest {
 	void thePollIsTheSafetyNetForAMissedEvent() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 3, 0, 60), true);
 		driver.crash("app", 1);
-		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
+		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(0);
 		assertThat(driver.startsOf("app")).isEqualTo(2);
 		assertThat(report(m).history()).singleElement().satisfies(h -> assertThat(h.exitCode()).isEqualTo(1));
@@ -291,7 +286,7 @@ class ContainerMachineTest {
 	void theEventAndThePollOfOneDeathCountOnce() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 3, 5, 60), true);
 		crash(m);
-		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
+		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(5);
 		assertThat(driver.startsOf("app")).isEqualTo(2);
 		assertThat(report(m).restarts().total()).isEqualTo(1);
@@ -302,13 +297,13 @@ class ContainerMachineTest {
 		ContainerMachine m = machine(new RestartPolicy(true, 3, 5, 60), true);
 		crash(m);
 		present = null;
-		m.post(m::driverGone);
+		m.post(new Event.DriverGone());
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.UNKNOWN);
 		advance(60);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
-		assertThatThrownBy(() -> m.await(m.submit(m::userStart), Duration.ZERO)).hasMessageContaining("driver is not available");
+		assertThatThrownBy(() -> m.await(m.submit(new Event.UserStart()), Duration.ZERO)).hasMessageContaining("driver is not available");
 		present = driver;
-		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
+		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(0);
 		assertThat(driver.startsOf("app")).isEqualTo(2);
 		assertThat(report(m).restarts().total()).isEqualTo(1);
@@ -320,8 +315,8 @@ class ContainerMachineTest {
 		driver.start("app");
 		long pid = driver.states().get("app").pid();
 		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
-		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true);
-		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
+		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true, false);
+		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
 		assertThat(report(m).pid()).isEqualTo(pid);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
@@ -330,8 +325,8 @@ class ContainerMachineTest {
 	@Test
 	void afterABootAnAutostartContainerIsStarted() throws Exception {
 		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
-		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, false);
-		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
+		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, false, false);
+		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
 		assertThat(report(m).restarts().total()).isZero();
 		assertThat(report(m).history()).isEmpty();
@@ -341,8 +336,8 @@ class ContainerMachineTest {
 	void afterADaemonRestartAContainerThatShouldRunButDoesNotIsAnUnexpectedStop() throws Exception {
 		driver.crash("app", 2);
 		ContainerConfig c = new ContainerConfig("app", null, "1", "podman", "", true, true, new RestartPolicy(true, 3, 0, 60));
-		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true);
-		m.post(() -> m.observed(driver.states().get("app"), null, System.nanoTime()));
+		ContainerMachine m = new ContainerMachine(ctx, c, DesiredState.RUNNING, null, true, false);
+		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(0);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThat(report(m).restarts().total()).isEqualTo(1);
@@ -352,10 +347,10 @@ class ContainerMachineTest {
 	@Test
 	void aLateDiedEventOfTheRunBeforeARestartIsIgnored() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 3, 0, 60), true);
-		m.await(m.submit(() -> m.userRestart(Duration.ofSeconds(1))), Duration.ZERO);
+		m.await(m.submit(new Event.UserRestart(Duration.ofSeconds(1))), Duration.ZERO);
 		long pid = report(m).pid();
 		// The runtime writes the first run's death after the second run started, stamped now.
-		m.post(() -> m.diedEvent(137, Instant.now().plusSeconds(1)));
+		m.post(new Event.Died(137, Instant.now().plusSeconds(1)));
 		advance(10);
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
 		assertThat(report(m).pid()).isEqualTo(pid).isPositive();
@@ -366,9 +361,53 @@ class ContainerMachineTest {
 	@Test
 	void aReplayedEventOfAnEarlierRunIsIgnored() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 3, 0, 60), true);
-		m.post(() -> m.died(137, false, Instant.now().minusSeconds(3600)));
+		m.post(new Event.Died(137, Instant.now().minusSeconds(3600)));
 		advance(10);
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.RUNNING);
 		assertThat(report(m).history()).isEmpty();
+	}
+
+	@Test
+	void aUserStopCutsShortAnAutomaticRestartInFlight() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		AtomicBoolean interrupted = new AtomicBoolean();
+		AtomicBoolean hang = new AtomicBoolean();
+		FakeDriver slow = new FakeDriver("podman", "app") {
+			@Override
+			public void start(String id) throws DriverException {
+				if (hang.get()) {
+					entered.countDown();
+					try {
+						Thread.sleep(60_000); // a runtime that takes the whole command timeout to start it
+					} catch (InterruptedException e) {
+						interrupted.set(true);
+						throw new DriverException(runtime, DriverException.Kind.FAILED, "interrupted");
+					}
+				}
+				super.start(id);
+			}
+		};
+		present = slow;
+		ExecutorService threads = Executors.newCachedThreadPool();
+		pool = threads;
+		try {
+			ContainerMachine m = machine(new RestartPolicy(true, 3, 1, 60), true);
+			hang.set(true);
+			slow.crash("app", 1);
+			m.post(new Event.Died(1, Instant.now()));
+			Await.until("the restart to be scheduled", Duration.ofSeconds(10), () -> timers.stream().anyMatch(t -> !t.cancelled));
+			advance(1); // the restart starts, and hangs
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(report(m).status()).isEqualTo(ContainerStatus.STARTING);
+			// The stop is not kept waiting for the start (it would be: 60 s against an await of 10 s).
+			ContainerReport stopped = m.await(m.submit(new Event.UserStop(Duration.ofSeconds(1))), Duration.ZERO);
+			assertThat(interrupted).isTrue();
+			assertThat(stopped.status()).isEqualTo(ContainerStatus.STOPPED);
+			assertThat(stopped.desired()).isEqualTo(DesiredState.STOPPED);
+			assertThat(stopped.history()).hasSize(1); // the cut-short start is no new unexpected stop
+			assertThat(log).anyMatch(l -> l.startsWith("INFO Container {}: its {} was cut short by a user's operation."));
+		} finally {
+			threads.shutdownNow();
+		}
 	}
 }

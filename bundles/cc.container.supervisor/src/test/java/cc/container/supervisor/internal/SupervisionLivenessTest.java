@@ -6,7 +6,6 @@ import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.DaemonConfig;
 import cc.container.api.config.RestartPolicy;
 import cc.container.api.runtime.ContainerState;
-import cc.container.api.runtime.RuntimeDriver;
 import cc.container.config.internal.StoreConfiguration;
 import cc.container.testing.Await;
 import cc.container.testing.TestConfig;
@@ -45,6 +44,7 @@ class SupervisionLivenessTest {
 		store.put(new ContainerConfig("c1", null, "1", "podman", "", false, true, RestartPolicy.DEFAULT));
 		Path boot = Files.writeString(dir.resolve("boot_id"), "b\n");
 		List<String> log = new CopyOnWriteArrayList<>();
+		DriverWhiteboard drivers = new DriverWhiteboard();
 		SupervisorImpl s = new SupervisorImpl(new SupervisorImpl.Host() {
 			@Override
 			public String property(String name) {
@@ -57,16 +57,12 @@ class SupervisionLivenessTest {
 			}
 
 			@Override
-			public void exit(String message, int status) {
-			}
-
-			@Override
 			public Path bootIdFile() {
 				return boot;
 			}
-		}, TestConfig.service(config), store, TestLogger.into(log));
+		}, TestConfig.service(config), store, drivers, TestLogger.into(log));
 		try {
-			s.bindDriver(hanging, Map.of(RuntimeDriver.RUNTIME, "podman"));
+			drivers.add(hanging);
 			// monitor_interval 1 s, command_timeout 1 s: the loop counts as stalled after 3 + 2 s without a poll.
 			Await.until("the stall reported", Duration.ofSeconds(30), () -> log.stream().anyMatch(l -> l.startsWith("ERROR")
 				&& l.contains("The supervision loop has completed no poll for") && l.contains("a poll is running in")));

@@ -89,7 +89,8 @@ public final class LxcDriver implements RuntimeDriver {
 		this(runner, daemon::config, log);
 	}
 
-	LxcDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
+	/** A driver outside a framework (benchmarks, tests), on the configuration {@code config} gives. */
+	public LxcDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
 		this.tools = new ToolRunner(RUNTIME_NAME, runner);
 		this.config = config;
 		this.log = log;

@@ -78,7 +78,8 @@ public final class PodmanDriver implements RuntimeDriver {
 		this(runner, daemon::config, log);
 	}
 
-	PodmanDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
+	/** A driver outside a framework (benchmarks, tests), on the configuration {@code config} gives. */
+	public PodmanDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
 		this.tools = new ToolRunner(RUNTIME_NAME, runner);
 		this.config = config;
 		this.log = log;
@@ -524,8 +525,8 @@ public final class PodmanDriver implements RuntimeDriver {
 		}
 	}
 
-	/** For tests: whether the event stream process runs. */
-	synchronized boolean eventStreamRunning() {
+	/** Whether the event stream's process runs (it runs while anyone listens to the driver's events). */
+	public synchronized boolean eventStreamRunning() {
 		return eventStream != null && eventStream.isAlive();
 	}
 }
