@@ -59,6 +59,9 @@ final class Completion {
 					if (previous.name().equals("--file-name")) {
 						return List.of("dcp", "artifact");
 					}
+					if (previous.name().equals("--algorithm")) {
+						return List.of("ed25519", "ecdsa-p256");
+					}
 				} else if (param < spec.params().size()) {
 					type = spec.params().get(param).type();
 				}

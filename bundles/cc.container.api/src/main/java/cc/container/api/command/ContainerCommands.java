@@ -25,6 +25,14 @@ public interface ContainerCommands {
 
 		/** Whether the caller went away (a followed log stops then). */
 		boolean cancelled();
+
+		/**
+		 * Whether the caller is root (uid 0): only root may load code into the daemon ({@code bundle update} and
+		 * {@code bundle rollback}), never a member of the control group. A session that does not say is not root.
+		 */
+		default boolean root() {
+			return false;
+		}
 	}
 
 	/**

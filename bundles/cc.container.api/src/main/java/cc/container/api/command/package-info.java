@@ -3,7 +3,7 @@
  * by the daemon for both.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package cc.container.api.command;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param service where containers live and how often and how long the manager talks to runtimes
  * @param logging the log sinks
  * @param runtimes how the runtime tools are invoked
+ * @param security which packages and bundles the device trusts, and what a package may ask of the host
  */
-public record DaemonConfig(Path file, ServiceSettings service, LoggingSettings logging, RuntimeSettings runtimes) {
+public record DaemonConfig(Path file, ServiceSettings service, LoggingSettings logging, RuntimeSettings runtimes, SecuritySettings security) {
 
 	/** Validates that no part is missing. */
 	public DaemonConfig {
@@ -19,5 +20,11 @@ public record DaemonConfig(Path file, ServiceSettings service, LoggingSettings l
 		Objects.requireNonNull(service, "service");
 		Objects.requireNonNull(logging, "logging");
 		Objects.requireNonNull(runtimes, "runtimes");
+		Objects.requireNonNull(security, "security");
+	}
+
+	/** A configuration with the default security settings (the constructor of version 1.0 of this package). */
+	public DaemonConfig(Path file, ServiceSettings service, LoggingSettings logging, RuntimeSettings runtimes) {
+		this(file, service, logging, runtimes, SecuritySettings.DEFAULT);
 	}
 }

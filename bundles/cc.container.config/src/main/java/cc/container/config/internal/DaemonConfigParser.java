@@ -5,6 +5,7 @@ import cc.container.api.config.DaemonConfig;
 import cc.container.api.config.LogLevel;
 import cc.container.api.config.LoggingSettings;
 import cc.container.api.config.RuntimeSettings;
+import cc.container.api.config.SecuritySettings;
 import cc.container.api.config.ServiceSettings;
 import cc.container.util.json.Json;
 import java.nio.file.Path;
@@ -85,12 +86,46 @@ public final class DaemonConfigParser {
 		RuntimeSettings.Lxc lxcSettings = new RuntimeSettings.Lxc(toolsDir == null ? null : path(base, toolsDir));
 		lxc.warnUnknown();
 		rt.warnUnknown();
+		SecuritySettings security = security(root.object("security"), base);
 		root.warnUnknown();
 
 		DaemonConfig config = new DaemonConfig(file.toAbsolutePath(),
 			new ServiceSettings(workingPath, monitor, command, load, socket, group),
-			new LoggingSettings(level, syslog, console, fileSink), new RuntimeSettings(podman, lxcSettings));
+			new LoggingSettings(level, syslog, console, fileSink), new RuntimeSettings(podman, lxcSettings), security);
 		return new Result(config, List.copyOf(warnings));
+	}
+
+	private static SecuritySettings security(Fields sec, Path base) throws ConfigException {
+		SecuritySettings d = SecuritySettings.DEFAULT;
+		boolean requirePackages = sec.bool("require_signed_packages", d.requireSignedPackages());
+		Path keys = path(base, sec.nonEmptyString("trusted_keys", d.trustedKeys().toString()));
+		boolean requireBundles = sec.bool("require_signed_bundles", d.requireSignedBundles());
+		Path certificates = path(base, sec.nonEmptyString("trusted_certificates", d.trustedCertificates().toString()));
+		SecuritySettings.Profile unsigned = profile(sec, "unsigned_packages", d.unsignedPackages());
+		SecuritySettings.Profile signed = profile(sec, "signed_packages", d.signedPackages());
+		if (signed.compareTo(unsigned) < 0) {
+			throw sec.error("signed_packages", "must allow at least what unsigned_packages allows (" + unsigned.json() + "), got \"" + signed.json()
+				+ "\"");
+		}
+		List<Path> hostPaths = new ArrayList<>();
+		for (String p : stringList(sec, "host_paths")) {
+			if (!p.startsWith("/")) {
+				throw sec.error("host_paths", "must list absolute host folders, got \"" + p + "\"");
+			}
+			hostPaths.add(Path.of(p).normalize());
+		}
+		sec.warnUnknown();
+		return new SecuritySettings(requirePackages, keys, requireBundles, certificates, unsigned, signed, hostPaths);
+	}
+
+	private static SecuritySettings.Profile profile(Fields f, String name, SecuritySettings.Profile def) throws ConfigException {
+		String v = f.nonEmptyString(name, def.json());
+		for (SecuritySettings.Profile p : SecuritySettings.Profile.values()) {
+			if (p.json().equals(v)) {
+				return p;
+			}
+		}
+		throw f.error(name, "must be \"strict\", \"default\" or \"privileged\", got \"" + v + "\"");
 	}
 
 	private static Path path(Path base, String value) {

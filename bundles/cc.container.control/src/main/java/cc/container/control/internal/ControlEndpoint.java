@@ -420,6 +420,11 @@ public final class ControlEndpoint {
 				}
 
 				@Override
+				public boolean root() {
+					return peer.user().equals(daemonUser); // root: the daemon's own user
+				}
+
+				@Override
 				public boolean cancelled() {
 					if (o.checkError() || e.checkError() || !ch.isOpen()) {
 						return true;

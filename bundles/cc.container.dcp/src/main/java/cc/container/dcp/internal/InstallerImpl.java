@@ -10,6 +10,7 @@ import cc.container.api.config.ConfigException;
 import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.ContainersConfiguration;
 import cc.container.api.config.DaemonConfiguration;
+import cc.container.api.config.SecuritySettings;
 import cc.container.api.runtime.ContainerSpec;
 import cc.container.api.runtime.ContainerState;
 import cc.container.api.runtime.DriverException;
@@ -148,6 +149,14 @@ public final class InstallerImpl implements Installer {
 			Files.createDirectories(dir);
 			long free = Files.getFileStore(dir).getUsableSpace() - reserve;
 			PackageReader.Verified v = PackageReader.verify(dcp, dir, Math.max(0, free), progress);
+			// Before the runtime sees it: whether the device trusts it, and what it may ask of the host then.
+			SecuritySettings security = daemon.config().security();
+			String file = dcp.getFileName().toString();
+			String signer = PackageTrust.signer(v, security, file);
+			PackageTrust.policy(v, signer, security, file);
+			if (signer != null) {
+				log.info("{} is signed by the trusted key {}.", file, signer);
+			}
 			verified = true;
 			return v;
 		} catch (DcpException e) {

@@ -22,6 +22,10 @@ final class BundleCommands {
 	}
 
 	int run(CommandLine c, ContainerCommands.Session io) throws UsageException, Cli.Failure {
+		if (!c.spec().name().equals("bundle list") && !io.root()) {
+			// Loading code into the root daemon is root's alone: the control group may drive containers, not this.
+			throw new Cli.Failure(Cli.NOT_PERMITTED, "not permitted: only root may " + c.spec().name() + " (it loads code into the daemon)");
+		}
 		switch (c.spec().name()) {
 			case "bundle update": {
 				Duration settle = Duration.ofSeconds(c.number("--timeout", (int) BundleUpgrades.DEFAULT_SETTLE.toSeconds(), 1, 3600));

@@ -40,6 +40,8 @@ public final class Cli {
 	public static final int USAGE = 2;
 	/** Exit status: no such container or package. */
 	public static final int NOT_FOUND = 4;
+	/** Exit status: the caller may not do this. */
+	public static final int NOT_PERMITTED = 5;
 
 	/** An error with its exit status. */
 	static final class Failure extends Exception {
@@ -106,6 +108,9 @@ public final class Cli {
 					return configSet(c, io);
 				case "dcp build":
 				case "dcp inspect":
+				case "dcp keygen":
+				case "dcp sign":
+				case "dcp verify":
 					return DcpTool.run(args, io.out(), io.err());
 				default:
 					if (c.spec().words().get(0).equals("daemon")) {

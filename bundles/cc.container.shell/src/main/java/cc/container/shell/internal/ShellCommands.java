@@ -67,6 +67,11 @@ public final class ShellCommands implements ContainerCommands {
 			public boolean cancelled() {
 				return Thread.currentThread().isInterrupted();
 			}
+
+			@Override
+			public boolean root() {
+				return true; // the Gogo shell is the console of the daemon that root started (cc-containerd --shell)
+			}
 		});
 	}
 
@@ -131,7 +136,7 @@ public final class ShellCommands implements ContainerCommands {
 	}
 
 	@Descriptor("make or check a package")
-	public void dcp(@Descriptor("build --manifest M --payload P [--output-dir D] [--readme F] [--changelog F] [--file-name dcp|artifact] | inspect <file.dcp>") String... args) {
+	public void dcp(@Descriptor("build --manifest M --payload P [--output-dir D] [--readme F] [--changelog F] [--file-name dcp|artifact] | inspect <file.dcp> | keygen <name> [--algorithm ed25519|ecdsa-p256] | sign <file.dcp> --key K | verify <file.dcp> [--keys D] [--key K]") String... args) {
 		gogo("dcp", args);
 	}
 

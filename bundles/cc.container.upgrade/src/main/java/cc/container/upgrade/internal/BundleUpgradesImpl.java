@@ -4,6 +4,7 @@ import cc.container.api.BundleInfo;
 import cc.container.api.BundleUpgrades;
 import cc.container.api.UpgradeException.Kind;
 import cc.container.api.UpgradeException;
+import cc.container.api.config.DaemonConfiguration;
 import cc.container.util.AtomicFiles;
 import cc.container.util.Bounded;
 import cc.container.util.Threads;
@@ -27,6 +28,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -45,6 +48,12 @@ import org.osgi.service.log.LoggerFactory;
 public final class BundleUpgradesImpl implements BundleUpgrades {
 	private final BundleContext context;
 	private final Logger log;
+	/**
+	 * The daemon configuration (whether bundles must be signed). Dynamic: replacing the config bundle must not stop this
+	 * component, which is doing the replacing.
+	 */
+	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+	private volatile DaemonConfiguration daemon;
 	private final Upgrades upgrades;
 	private final Vetting vetting;
 	private final Swap swap;
@@ -168,6 +177,11 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 				throw new UpgradeException(Kind.REFUSED, jar + " cannot be read (" + Bounded.describe(e) + "); nothing was changed", e);
 			}
 			UpgradeRecord.Headers headers = Vetting.headers(incoming, jar);
+			DaemonConfiguration config = daemon;
+			if (config == null) {
+				throw new UpgradeException(Kind.FAILED, "the daemon configuration is not available (being upgraded?); try again shortly", null);
+			}
+			String signer = Vetting.checkSignature(incoming, jar, config.config().security());
 			Bundle target = vetting.replaceable(headers.symbolicName());
 			UpgradeRecord record = upgrades.recordOrThrow();
 			List<String> stack = record.jars(headers.symbolicName());
@@ -188,7 +202,8 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 			}
 			progress.accept("updating");
 			String from = target.getVersion().toString();
-			log.info("Updating bundle {} from {} to {} ({}).", headers.symbolicName(), from, headers.version(), jar);
+			log.info("Updating bundle {} from {} to {} ({}{}).", headers.symbolicName(), from, headers.version(), jar,
+				signer == null ? "" : ", signed by " + signer);
 			try {
 				swap.replace(target, stored, before, settle, progress);
 			} catch (UpgradeException e) {

@@ -2,7 +2,9 @@ package cc.container.upgrade.internal;
 
 import cc.container.api.UpgradeException.Kind;
 import cc.container.api.UpgradeException;
+import cc.container.api.config.SecuritySettings;
 import cc.container.util.Bounded;
+import cc.container.util.trust.JarTrust;
 import cc.container.util.upgrade.UpgradeRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -80,6 +83,32 @@ final class Vetting {
 			throw new UpgradeException(Kind.REFUSED, jar + " is not an OSGi bundle: its manifest has no Bundle-SymbolicName; nothing was changed", null);
 		}
 		return headers;
+	}
+
+	/**
+	 * When the device requires signed bundles: that the kept copy {@code file} of {@code jar} was signed by a trusted
+	 * certificate.
+	 *
+	 * @return the signer, or null when no signature is required
+	 */
+	static String checkSignature(Path file, Path jar, SecuritySettings security) throws UpgradeException {
+		if (!security.requireSignedBundles()) {
+			return null;
+		}
+		List<X509Certificate> trusted;
+		try {
+			trusted = JarTrust.trusted(security.trustedCertificates());
+		} catch (IOException e) {
+			throw new UpgradeException(Kind.FAILED, "the trusted certificates cannot be read (" + e.getMessage() + "); nothing was changed", e);
+		}
+		try {
+			return JarTrust.verify(file, trusted);
+		} catch (JarTrust.Untrusted e) {
+			throw new UpgradeException(Kind.REFUSED, jar + " is refused: " + e.getMessage() + ", and security.require_signed_bundles requires a "
+				+ "signature by a certificate of " + security.trustedCertificates() + "; nothing was changed", null);
+		} catch (IOException e) {
+			throw new UpgradeException(Kind.REFUSED, jar + " is not a jar (" + e.getMessage() + "); nothing was changed", e);
+		}
 	}
 
 	/** The running bundle named {@code bsn} that may be replaced; refuses the framework and this manager's own ground. */

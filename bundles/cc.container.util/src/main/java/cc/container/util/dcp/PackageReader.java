@@ -39,14 +39,21 @@ public final class PackageReader {
 	private PackageReader() {
 	}
 
+	/** The member that holds the signature of manifest.json (docs/security.md); the vendor's manager does not read it. */
+	public static final String SIGNATURE = "metadata/manifest.json.sig";
+	/** The largest signature read (an Ed25519 signature is 64 bytes, an ECDSA one about 72). */
+	static final int MAX_SIGNATURE = 4096;
+
 	/**
 	 * A verified package.
 	 *
 	 * @param manifest its manifest
 	 * @param payload where its payload was written
 	 * @param payloadName the payload's name in the package ({@code payload/<name>})
+	 * @param manifestBytes manifest.json as the package holds it (what a signature signs)
+	 * @param signature the content of {@link #SIGNATURE}, or null when the package has none
 	 */
-	public record Verified(Manifest manifest, Path payload, String payloadName) {
+	public record Verified(Manifest manifest, Path payload, String payloadName, byte[] manifestBytes, byte[] signature) {
 	}
 
 	/**
@@ -67,6 +74,7 @@ public final class PackageReader {
 	public static Verified verify(InputStream raw, Path staging, long freeBytes, Consumer<String> progress) throws DcpException, IOException {
 		byte[] manifest = null;
 		byte[] checksums = null;
+		byte[] signature = null;
 		Path payload = null;
 		String payloadName = null;
 		long payloadSize = -1;
@@ -120,6 +128,11 @@ public final class PackageReader {
 					manifest = small(tar, e, name);
 				} else if (name.equals("checksums/sha256sums.txt")) {
 					checksums = small(tar, e, name);
+				} else if (name.equals(SIGNATURE)) {
+					if (e.size() > MAX_SIGNATURE) {
+						throw new DcpException(name + " is too large (" + e.size() + " bytes) for a signature");
+					}
+					signature = small(tar, e, name);
 				} else if (root.equals("payload")) {
 					if (name.indexOf('/', "payload/".length()) >= 0) {
 						throw new DcpException("the package is refused: the payload \"" + name + "\" is in a sub-folder of payload/");
@@ -193,7 +206,7 @@ public final class PackageReader {
 		if (m.sizeBytes() != payloadSize) {
 			throw new DcpException("the payload is " + payloadSize + " bytes but the manifest declares " + m.sizeBytes() + " (size_bytes)");
 		}
-		return new Verified(m, staging == null ? null : payload, payloadName);
+		return new Verified(m, staging == null ? null : payload, payloadName, manifest, signature);
 	}
 
 	/** A failure to write the staged payload: the device's disk, not the package. */
