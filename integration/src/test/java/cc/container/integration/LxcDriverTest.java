@@ -99,7 +99,7 @@ class LxcDriverTest {
 		String config = Files.readString(dir.resolve("config"));
 		assertThat(config).contains("# written by the package author\n", "lxc.signal.halt = SIGTERM\n", "lxc.init.cmd = /start.sh\n",
 			"lxc.rootfs.path = dir:" + dir.resolve("rootfs") + "\n", "lxc.uts.name = " + id + "\n",
-			"lxc.console.logfile = " + dir.resolve("console.log") + "\n", "lxc.console.size = 1MB\n", "lxc.console.rotate = 1\n")
+			"lxc.console.logfile = " + dir.resolve("console.log") + "\n", "lxc.console.size = 1024KB\n", "lxc.console.rotate = 1\n")
 			.doesNotContain("/var/lib/lxc");
 		assertThat(sandbox.state(id)).isEqualTo("STOPPED");
 		assertThat(state().version()).isEqualTo("7");
@@ -143,6 +143,66 @@ class LxcDriverTest {
 		assertThat(dir).doesNotExist();
 		assertThat(Sh.run("lxc-ls", "-P", sandbox.lxcPath().toString())).doesNotContain(id);
 		assertThat(state()).isNull();
+	}
+
+	/** A daemon configuration whose containers keep at most {@code bytes} of output. */
+	static DaemonConfig withLogMax(DaemonConfig c, long bytes) {
+		var s = c.service();
+		return new DaemonConfig(c.file(), new cc.container.api.config.ServiceSettings(s.workingPath(), s.monitorInterval(), s.commandTimeout(),
+			s.podmanLoadTimeout(), s.controlSocket(), s.controlGroup(), bytes), c.logging(), c.runtimes(), c.security());
+	}
+
+	@Test
+	void whatTheInitPrintsToItsStandardOutputIsInTheLogsAcrossADriverRestart() throws Exception {
+		// No redirection to /dev/console: the program's own standard output and error.
+		Path plain = LxcBundles.create(shared, shared.resolve("plain.tar.gz"), "plain",
+			"#!/bin/sh\necho 'to stdout'\necho 'to stderr' >&2\ni=0\nwhile true; do i=$((i+1)); echo \"line $i\"; sleep 1; done\n", null);
+		driver.install(new ContainerSpec(id, "1", ""), plain);
+		driver.start(id);
+		Await.until("the init's output in the logs", TIMEOUT, () -> {
+			try {
+				return driver.logs(id, 10).containsAll(List.of("to stdout", "to stderr"));
+			} catch (DriverException e) {
+				throw new AssertionError(e);
+			}
+		});
+		List<String> followed = new CopyOnWriteArrayList<>();
+		try (AutoCloseable f = driver.followLogs(id, 0, followed::add)) {
+			Await.until("a followed line", TIMEOUT, () -> followed.stream().anyMatch(l -> l.startsWith("line ")));
+		}
+		// The output does not go through the daemon: a new driver (a restarted daemon) reads it, and more comes.
+		driver.close();
+		driver = newDriver(TestConfig.daemon(work, null, TIMEOUT));
+		int before = driver.logs(id, 1000).size();
+		Await.until("more lines after the restart", TIMEOUT, () -> {
+			try {
+				return driver.logs(id, 1000).size() > before;
+			} catch (DriverException e) {
+				throw new AssertionError(e);
+			}
+		});
+		assertThat(driver.logs(id, 1000)).contains("to stdout");
+	}
+
+	@Test
+	void aContainerThatWritesFiftyMegabytesStaysUnderItsCap() throws Exception {
+		long cap = 256 << 10;
+		driver.close();
+		driver = newDriver(withLogMax(TestConfig.daemon(work, null, TIMEOUT), cap));
+		Path chatty = LxcBundles.create(shared, shared.resolve("chatty.tar.gz"), "chatty",
+			"#!/bin/sh\nyes 'a line of output that fills the log' | head -c 52428800\necho\necho done writing\nwhile true; do sleep 1; done\n", null);
+		driver.install(new ContainerSpec(id, "1", ""), chatty);
+		driver.start(id);
+		Await.until("the 50 MB written", Duration.ofSeconds(120), () -> {
+			try {
+				return driver.logs(id, 5).contains("done writing");
+			} catch (DriverException e) {
+				throw new AssertionError(e);
+			}
+		});
+		Path dir = sandbox.lxcPath().resolve(id);
+		long kept = Files.size(dir.resolve("console.log")) + (Files.exists(dir.resolve("console.log.1")) ? Files.size(dir.resolve("console.log.1")) : 0);
+		assertThat(kept).as("bytes kept of 50 MB written (cap %d, one rotated file)", cap).isLessThanOrEqualTo(2 * cap + 4096);
 	}
 
 	@Test

@@ -78,6 +78,29 @@ class PodmanDriverTest {
 			() -> TestConfig.daemon(shared.resolve("work"), args, sandbox.environment(), binary, timeout), TestLogger.into(log));
 	}
 
+	@Test
+	void aContainerThatWritesFiftyMegabytesStaysUnderItsCap() throws Exception {
+		long cap = 256 << 10;
+		driver.close();
+		driver = new PodmanDriver(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)),
+			() -> LxcDriverTest.withLogMax(TestConfig.daemon(shared.resolve("work"), sandbox.globalArgs(), sandbox.environment(), "podman", TIMEOUT), cap),
+			TestLogger.into(log));
+		Path image = sandbox.imageArchive("localhost/test/chatty:1",
+			"#!/bin/sh\nyes 'a line of output that fills the log' | head -c 52428800\necho\necho done writing\nwhile true; do sleep 1; done\n",
+			shared.resolve("chatty.tar"));
+		driver.install(new ContainerSpec(id, "1", "--network none"), image);
+		driver.start(id);
+		Await.until("the 50 MB written", Duration.ofSeconds(120), () -> {
+			try {
+				return driver.logs(id, 5).contains("done writing");
+			} catch (DriverException e) {
+				throw new AssertionError(e);
+			}
+		});
+		Path file = Path.of(sandbox.podman("inspect", "--format", "{{.HostConfig.LogConfig.Path}}", id).trim());
+		assertThat(Files.size(file)).as("bytes kept of 50 MB written (cap %d)", cap).isLessThanOrEqualTo(cap + 4096);
+	}
+
 	ContainerState state(String name) throws DriverException {
 		return driver.states().get(name);
 	}

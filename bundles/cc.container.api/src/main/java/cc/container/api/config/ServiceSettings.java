@@ -13,9 +13,19 @@ import java.util.Objects;
  * @param podmanLoadTimeout the same, for loading an OCI image
  * @param controlSocket path of the control socket that {@code containerctl} connects to
  * @param controlGroup name of a group whose members may use the control socket besides root, or {@code null}
+ * @param containerLogMaxSize the most bytes of output kept per container (LXC console log, Podman log)
  */
 public record ServiceSettings(Path workingPath, Duration monitorInterval, Duration commandTimeout,
-	Duration podmanLoadTimeout, Path controlSocket, String controlGroup) {
+	Duration podmanLoadTimeout, Path controlSocket, String controlGroup, long containerLogMaxSize) {
+
+	/** The default of {@link #containerLogMaxSize()}: 1 MiB. */
+	public static final long DEFAULT_CONTAINER_LOG_MAX_SIZE = 1L << 20;
+
+	/** Settings with the default container log size (the constructor of version 1.0 of this package). */
+	public ServiceSettings(Path workingPath, Duration monitorInterval, Duration commandTimeout, Duration podmanLoadTimeout, Path controlSocket,
+		String controlGroup) {
+		this(workingPath, monitorInterval, commandTimeout, podmanLoadTimeout, controlSocket, controlGroup, DEFAULT_CONTAINER_LOG_MAX_SIZE);
+	}
 
 	/** Validates that every mandatory part is present. */
 	public ServiceSettings {

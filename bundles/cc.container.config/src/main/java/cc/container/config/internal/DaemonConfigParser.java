@@ -58,6 +58,7 @@ public final class DaemonConfigParser {
 		if (group != null && !group.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
 			throw svc.error("control_group", "must be a group name, got \"" + group + "\"");
 		}
+		long logMax = svc.integer("container_log_max_size", ServiceSettings.DEFAULT_CONTAINER_LOG_MAX_SIZE, 64 << 10, 1L << 30);
 		svc.warnUnknown();
 
 		Fields log = root.object("logging");
@@ -90,7 +91,7 @@ public final class DaemonConfigParser {
 		root.warnUnknown();
 
 		DaemonConfig config = new DaemonConfig(file.toAbsolutePath(),
-			new ServiceSettings(workingPath, monitor, command, load, socket, group),
+			new ServiceSettings(workingPath, monitor, command, load, socket, group, logMax),
 			new LoggingSettings(level, syslog, console, fileSink), new RuntimeSettings(podman, lxcSettings), security);
 		return new Result(config, List.copyOf(warnings));
 	}

@@ -134,7 +134,8 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 				+ " effect when the daemon restarts";
 			log.warn("{}.", restartPending);
 			next = new DaemonConfig(next.file(), new ServiceSettings(now.workingPath(), asked.monitorInterval(), asked.commandTimeout(),
-				asked.podmanLoadTimeout(), now.controlSocket(), now.controlGroup()), next.logging(), next.runtimes());
+				asked.podmanLoadTimeout(), now.controlSocket(), now.controlGroup(), asked.containerLogMaxSize()), next.logging(), next.runtimes(),
+				next.security());
 		} else {
 			restartPending = null;
 		}

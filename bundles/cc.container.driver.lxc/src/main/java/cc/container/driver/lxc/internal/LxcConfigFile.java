@@ -16,8 +16,8 @@ import java.util.Map;
  * Every other line stays as the author wrote it.
  */
 final class LxcConfigFile {
-	/** Size of the console log before LXC rotates it; one rotated file is kept. */
-	static final String CONSOLE_SIZE = "1MB";
+	/** Size of the console log before LXC rotates it, by default; one rotated file is kept. */
+	static final long CONSOLE_SIZE = 1L << 20;
 	/** Keys of LXC 2 and their names since LXC 3. */
 	private static final Map<String, String> RENAMED = Map.of("lxc.rootfs", "lxc.rootfs.path", "lxc.utsname", "lxc.uts.name", "lxc.logfile",
 		"lxc.log.file");
@@ -35,20 +35,25 @@ final class LxcConfigFile {
 	}
 
 	/** The manager's values of the keys it pins, for a container of {@code id} in {@code dir}. */
-	static Map<String, String> pinned(Path dir, String id) {
+	static Map<String, String> pinned(Path dir, String id, long consoleSize) {
 		Map<String, String> ours = new LinkedHashMap<>();
 		ours.put("lxc.rootfs.path", "dir:" + dir.resolve("rootfs"));
 		ours.put("lxc.uts.name", id);
 		ours.put("lxc.console.logfile", dir.resolve("console.log").toString());
 		ours.put("lxc.log.file", dir.resolve(LxcDriver.START_LOG).toString());
-		ours.put("lxc.console.size", CONSOLE_SIZE);
+		ours.put("lxc.console.size", (consoleSize + 1023) / 1024 + "KB");
 		ours.put("lxc.console.rotate", "1");
 		return ours;
 	}
 
-	/** The config with every pinned key set to the manager's value, once. */
+	/** The config with every pinned key set to the manager's value, once, with the default console size. */
 	static String rewrite(String config, Path dir, String id) throws Refused {
-		Map<String, String> ours = pinned(dir, id);
+		return rewrite(config, dir, id, CONSOLE_SIZE);
+	}
+
+	/** The config with every pinned key set to the manager's value, once; the console log kept at {@code consoleSize}. */
+	static String rewrite(String config, Path dir, String id, long consoleSize) throws Refused {
+		Map<String, String> ours = pinned(dir, id, consoleSize);
 		String rootfs = null;
 		List<String> out = new ArrayList<>();
 		for (String line : config.split("\n", -1)) {
@@ -81,7 +86,7 @@ final class LxcConfigFile {
 	}
 
 	private static boolean pinnedKey(String key) {
-		return pinned(Path.of("/"), "x").containsKey(key);
+		return pinned(Path.of("/"), "x", CONSOLE_SIZE).containsKey(key);
 	}
 
 	/** A root file system the manager can install: a folder, with or without the {@code dir:} prefix. */

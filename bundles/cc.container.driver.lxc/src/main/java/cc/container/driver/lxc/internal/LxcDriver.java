@@ -16,6 +16,7 @@ import cc.container.util.Bounded;
 import cc.container.util.Threads;
 import cc.container.util.Trees;
 import cc.container.util.runtime.Listeners;
+import cc.container.util.runtime.LogFile;
 import cc.container.util.runtime.RecentStates;
 import cc.container.util.runtime.ToolRunner;
 import cc.container.util.tar.UnpackerFactory;
@@ -66,6 +67,10 @@ public final class LxcDriver implements RuntimeDriver {
 	/** Files of a container's folder that the manager or LXC write and read: never links, never shared. */
 	static final List<String> OWN_FILES = List.of("config", "console.log", "console.log.1", START_LOG, PID_FILE, VERSION_FILE);
 	static final long WATCH_MS = 200;
+	/** How often a start looks whether the container's init runs. */
+	static final long START_POLL_MS = 5;
+	/** Whether setsid(1) is there to give a container's monitor a session of its own. */
+	static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"));
 	private static final Duration STATES_REUSE = Duration.ofSeconds(5);
 	/** The largest LXC config accepted. */
 	static final int MAX_CONFIG = 1 << 20;
@@ -177,7 +182,8 @@ public final class LxcDriver implements RuntimeDriver {
 			Path config = root.resolve("config");
 			String rewritten;
 			try {
-				rewritten = LxcConfigFile.rewrite(new String(Bounded.read(config, MAX_CONFIG), StandardCharsets.UTF_8), target, spec.id());
+				rewritten = LxcConfigFile.rewrite(new String(Bounded.read(config, MAX_CONFIG), StandardCharsets.UTF_8), target, spec.id(),
+					this.config.get().service().containerLogMaxSize());
 			} catch (LxcConfigFile.Refused e) {
 				throw bad(spec.id(), "is refused: " + e.getMessage());
 			}
@@ -281,22 +287,68 @@ public final class LxcDriver implements RuntimeDriver {
 		} catch (IOException e) {
 			// a stale pid file is checked against the process's start time anyway
 		}
-		CommandResult r = run(timeout(), "lxc-start", "-n", id, "-o", startLog.toString(), "-l", "ERROR", "-p", pidFile.toString());
-		if (!r.ok()) {
-			String why = lastLine(startLog);
-			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED,
-				"Starting LXC container " + id + " failed: " + (why.isEmpty() ? r.reason() : why));
-		}
-		ProcessHandle init = initProcess(id);
-		if (init == null) {
-			long pid = pid(id);
-			init = pid > 0 ? ProcessHandle.of(pid).orElse(null) : null;
-		}
+		ProcessHandle init = startDetached(id, startLog, pidFile);
 		if (init != null) {
 			watched.put(id, init);
 			listeners.fire(new ContainerEvent(id, ContainerEvent.Type.STARTED, Instant.now(), null));
 		}
 		recentStates.forget();
+	}
+
+	/**
+	 * Starts a container's monitor in the foreground mode of {@code lxc-start} ({@code -F}), detached from the daemon
+	 * (its own session, its parent the system's init): in that mode LXC gives the container's init the console as its
+	 * standard output and error, so what the init prints reaches {@code console.log} (in the daemon mode of
+	 * {@code lxc-start} it goes to {@code /dev/null}). The monitor outlives the daemon, as the daemon mode's would.
+	 * Returns the init once it runs the container's program, or null when the container ran and ended at once; a monitor
+	 * that ends with an error in its log failed.
+	 */
+	private ProcessHandle startDetached(String id, Path startLog, Path pidFile) throws DriverException {
+		List<String> argv = new ArrayList<>(List.of("sh", "-c", (SETSID ? "setsid " : "") + "\"$@\" </dev/null >/dev/null 2>&1 & echo $!", "sh"));
+		argv.addAll(argv("lxc-start", "-F", "-n", id, "-o", startLog.toString(), "-l", "ERROR", "-p", pidFile.toString()));
+		CommandResult r = tools.run(argv, Map.of(), timeout());
+		ProcessHandle monitor;
+		try {
+			monitor = r.ok() ? ProcessHandle.of(Long.parseLong(r.stdout().trim())).orElse(null) : null;
+		} catch (NumberFormatException e) {
+			monitor = null;
+		}
+		if (monitor == null && !r.ok()) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Starting LXC container " + id + " failed: " + r.reason());
+		}
+		long deadline = System.nanoTime() + timeout().toNanos();
+		while (true) {
+			ProcessHandle init = monitor == null ? null : monitor.children().filter(ProcessHandle::isAlive).findFirst().orElse(null);
+			if (init != null && !sameProgram(init, monitor)) {
+				return init;
+			}
+			if (monitor == null || !monitor.isAlive()) {
+				// Ended already: a failure says why in its log (errors only); a container that ran and ended at once
+				// is no failure of the start (its death is seen as any other).
+				String why = lastLine(startLog);
+				if (why.isEmpty()) {
+					return null;
+				}
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Starting LXC container " + id + " failed: " + why);
+			}
+			if (System.nanoTime() > deadline) {
+				monitor.destroyForcibly();
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.TIMED_OUT, "LXC container " + id + " did not start within "
+					+ timeout().toSeconds() + " s; its monitor was killed");
+			}
+			try {
+				Thread.sleep(START_POLL_MS);
+			} catch (InterruptedException e) {
+				monitor.destroyForcibly();
+				Thread.currentThread().interrupt();
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "interrupted while LXC container " + id + " started; it was stopped");
+			}
+		}
+	}
+
+	/** Whether {@code child} still runs its parent's program (it has not yet run the container's init). */
+	private static boolean sameProgram(ProcessHandle child, ProcessHandle parent) {
+		return child.info().command().equals(parent.info().command());
 	}
 
 	/**
@@ -325,7 +377,7 @@ public final class LxcDriver implements RuntimeDriver {
 
 	private static String lastLine(Path file) {
 		try {
-			List<String> lines = new ConsoleLog(file).tail(20);
+			List<String> lines = new LogFile(file, null, LogFile.PLAIN).tail(20);
 			for (int i = lines.size() - 1; i >= 0; i--) {
 				String l = lines.get(i).trim();
 				if (!l.isEmpty()) {
@@ -552,11 +604,17 @@ public final class LxcDriver implements RuntimeDriver {
 
 	// ---------------------------------------------------------------- logs
 
+	/** A container's console log: what its init and its programs write to the console, capped by LXC's rotation. */
+	private LogFile console(String id) {
+		Path log = dir(id).resolve("console.log");
+		return new LogFile(log, log.resolveSibling("console.log.1"), LogFile.PLAIN);
+	}
+
 	@Override
 	public List<String> logs(String id, int lines) throws DriverException {
 		requireExists(id);
 		try {
-			return new ConsoleLog(dir(id).resolve("console.log")).tail(lines);
+			return console(id).tail(lines);
 		} catch (IOException e) {
 			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Reading the console log of " + id + " failed: " + e.getMessage(), e);
 		}
@@ -565,10 +623,10 @@ public final class LxcDriver implements RuntimeDriver {
 	@Override
 	public AutoCloseable followLogs(String id, int lines, Consumer<String> sink) throws DriverException {
 		requireExists(id);
-		ConsoleLog console = new ConsoleLog(dir(id).resolve("console.log"));
+		LogFile console = console(id);
 		try {
 			console.tail(lines).forEach(sink);
-			ConsoleLog.Follower follower = console.new Follower(sink);
+			LogFile.Follower follower = console.follow(sink);
 			ScheduledFuture<?> f = scheduler.scheduleWithFixedDelay(follower::poll, 250, 250, TimeUnit.MILLISECONDS);
 			return () -> f.cancel(false);
 		} catch (IOException e) {

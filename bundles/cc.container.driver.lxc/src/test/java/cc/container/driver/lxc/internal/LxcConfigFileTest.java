@@ -13,7 +13,7 @@ class LxcConfigFileTest {
 		String rewritten = LxcConfigFile.rewrite("lxc.utsname = old\n# comment\nlxc.rootfs = /old/rootfs\nlxc.console.size = 64GB\nlxc.cap.drop = sys_admin\n",
 			Path.of("/w/installed/lxc/app"), "app");
 		assertThat(rewritten).isEqualTo("lxc.uts.name = app\n# comment\nlxc.rootfs.path = dir:/w/installed/lxc/app/rootfs\n"
-			+ "lxc.console.size = 1MB\nlxc.cap.drop = sys_admin\n# added by cc-container-mng\n"
+			+ "lxc.console.size = 1024KB\nlxc.cap.drop = sys_admin\n# added by cc-container-mng\n"
 			+ "lxc.console.logfile = /w/installed/lxc/app/console.log\nlxc.log.file = /w/installed/lxc/app/lxc-start.log\nlxc.console.rotate = 1\n");
 	}
 

@@ -18,8 +18,10 @@ import cc.container.util.ShellWords;
 import cc.container.util.Threads;
 import cc.container.util.json.Json;
 import cc.container.util.runtime.Listeners;
+import cc.container.util.runtime.LogFile;
 import cc.container.util.runtime.RecentStates;
 import cc.container.util.runtime.ToolRunner;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -55,12 +58,16 @@ public final class PodmanDriver implements RuntimeDriver {
 	static final String RUNTIME_NAME = "podman";
 	static final String IMAGE_REPO = "localhost/cc-container-mng/";
 	private static final Duration STATES_REUSE = Duration.ofSeconds(5);
+	/** How often a followed log is read on. */
+	static final long FOLLOW_MS = 250;
 
 	private final ToolRunner tools;
 	private final Supplier<DaemonConfig> config;
 	private final Logger log;
 	private final Listeners<ContainerEvent> listeners;
 	private final ScheduledExecutorService scheduler;
+	/** Each container's k8s-file log, as Podman said where it is (it stays there for the container's life). */
+	private final Map<String, Path> logFiles = new ConcurrentHashMap<>();
 	private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
 	private final Map<String, Boolean> oomByExit = new ConcurrentHashMap<>();
 	private final long hostMemory = hostMemory();
@@ -182,6 +189,7 @@ public final class PodmanDriver implements RuntimeDriver {
 
 	@Override
 	public void install(ContainerSpec spec, Path payload) throws DriverException {
+		logFiles.remove(spec.id());
 		List<String> createArgs;
 		try {
 			createArgs = ShellWords.split(spec.createArgs());
@@ -216,6 +224,10 @@ public final class PodmanDriver implements RuntimeDriver {
 		if (spec.version() != null) {
 			create.addAll(List.of("--label", PodmanJson.LABEL_VERSION + "=" + spec.version()));
 		}
+		if (createArgs.stream().noneMatch(a -> a.startsWith("--log-driver") || a.startsWith("--log-opt"))) {
+			// The container's output is capped (conmon truncates it past the size), unless the package chose its log.
+			create.addAll(List.of("--log-driver", "k8s-file", "--log-opt", "max-size=" + config.get().service().containerLogMaxSize()));
+		}
 		create.addAll(createArgs);
 		create.add(image);
 		CommandResult r = tools.run(argv(create), env(), timeout());
@@ -242,6 +254,8 @@ public final class PodmanDriver implements RuntimeDriver {
 	@Override
 	public void rename(String id, String newId) throws DriverException {
 		checkContainer("Renaming", id, timeout(), "rename", id, newId);
+		logFiles.remove(id);
+		logFiles.remove(newId);
 		recentStates.forget();
 	}
 
@@ -257,6 +271,7 @@ public final class PodmanDriver implements RuntimeDriver {
 			}
 		}
 		lastCpu.remove(id);
+		logFiles.remove(id);
 		recentStates.forget();
 	}
 
@@ -391,8 +406,41 @@ public final class PodmanDriver implements RuntimeDriver {
 
 	// ---------------------------------------------------------------- logs
 
+	/**
+	 * The file where Podman keeps a container's output when its log is a k8s-file (the manager creates containers so),
+	 * read directly: no process per read, and a log that conmon truncated at its cap (cutting a line) still reads.
+	 * Null for another log driver, which {@code podman logs} reads.
+	 */
+	private LogFile logFile(String id) throws DriverException {
+		Path p = logFiles.get(id);
+		if (p == null) {
+			CommandResult r = run(timeout(), "container", "inspect", "--format", "{{.HostConfig.LogConfig.Type}}\t{{.HostConfig.LogConfig.Path}}", id);
+			if (!r.ok()) {
+				if (r.stderr().toLowerCase(Locale.ROOT).contains("no such container")) {
+					throw notFound(id);
+				}
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Reading the logs of " + id + " failed: " + r.reason());
+			}
+			String[] f = r.stdout().trim().split("\t", 2);
+			if (!f[0].equals("k8s-file") || f.length < 2 || f[1].isBlank()) {
+				return null;
+			}
+			p = Path.of(f[1].trim());
+			logFiles.put(id, p);
+		}
+		return new LogFile(p, null, LogFile.KUBERNETES);
+	}
+
 	@Override
 	public List<String> logs(String id, int lines) throws DriverException {
+		LogFile file = logFile(id);
+		if (file != null) {
+			try {
+				return file.tail(lines);
+			} catch (IOException e) {
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Reading the logs of " + id + " failed: " + e.getMessage(), e);
+			}
+		}
 		List<String> out = Collections.synchronizedList(new ArrayList<>());
 		CountDownLatch done = new CountDownLatch(1);
 		int[] status = new int[1];
@@ -428,6 +476,17 @@ public final class PodmanDriver implements RuntimeDriver {
 
 	@Override
 	public AutoCloseable followLogs(String id, int lines, Consumer<String> sink) throws DriverException {
+		LogFile file = logFile(id);
+		if (file != null) {
+			try {
+				file.tail(lines).forEach(sink);
+				LogFile.Follower follower = file.follow(sink);
+				ScheduledFuture<?> f = scheduler.scheduleWithFixedDelay(follower::poll, FOLLOW_MS, FOLLOW_MS, TimeUnit.MILLISECONDS);
+				return () -> f.cancel(false);
+			} catch (IOException e) {
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Reading the logs of " + id + " failed: " + e.getMessage(), e);
+			}
+		}
 		try {
 			RunningCommand rc = tools.runner().stream(new Command(argv("logs", "--follow", "--tail", Integer.toString(lines), id), env(),
 				null, timeout(), Command.DEFAULT_MAX_OUTPUT), true, sink, s -> {
