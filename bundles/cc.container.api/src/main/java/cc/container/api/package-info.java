@@ -8,7 +8,7 @@
  * keeps working across minor versions of this package. See docs/architecture.md for how each API package may change.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package cc.container.api;
 
 import org.osgi.annotation.bundle.Export;

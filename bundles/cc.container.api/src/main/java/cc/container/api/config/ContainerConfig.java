@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * @param restart the restart policy
  * @param drm its telemetry for a remote manager (the package's {@code drm} block), or {@code null}
  * @param packageId the {@code package_id} of the package it was installed from, or {@code null}
+ * @param health its health check, or {@code null} (a Podman image's own HEALTHCHECK is run then)
+ * @param forwardLogs whether each line of its output goes to the system log
  */
 public record ContainerConfig(String id, String friendlyName, String version, String runtime, String createArgs,
-	boolean autostart, boolean monitor, RestartPolicy restart, DrmSettings drm, String packageId) {
+	boolean autostart, boolean monitor, RestartPolicy restart, DrmSettings drm, String packageId, HealthCheck health, boolean forwardLogs) {
 
 	/** What a container id may look like: it becomes a file and a container name. */
 	public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
@@ -41,10 +43,16 @@ public record ContainerConfig(String id, String friendlyName, String version, St
 		createArgs = createArgs == null ? "" : createArgs;
 	}
 
-	/** An entry without telemetry settings or package id (as version 1.0 of this record). */
+	/** An entry without telemetry settings or package id. */
 	public ContainerConfig(String id, String friendlyName, String version, String runtime, String createArgs, boolean autostart, boolean monitor,
 		RestartPolicy restart) {
 		this(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, null, null);
+	}
+
+	/** An entry without a health check, its output not forwarded (the canonical constructor of version 1.0). */
+	public ContainerConfig(String id, String friendlyName, String version, String runtime, String createArgs, boolean autostart, boolean monitor,
+		RestartPolicy restart, DrmSettings drm, String packageId) {
+		this(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, drm, packageId, null, false);
 	}
 
 	/** The name to show people: the friendly name, else the id. */
@@ -54,26 +62,36 @@ public record ContainerConfig(String id, String friendlyName, String version, St
 
 	/** A copy with another autostart flag. */
 	public ContainerConfig withAutostart(boolean value) {
-		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, value, monitor, restart, drm, packageId);
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, value, monitor, restart, drm, packageId, health, forwardLogs);
 	}
 
 	/** A copy with another monitor flag. */
 	public ContainerConfig withMonitor(boolean value) {
-		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, value, restart, drm, packageId);
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, value, restart, drm, packageId, health, forwardLogs);
 	}
 
 	/** A copy with another friendly name. */
 	public ContainerConfig withFriendlyName(String value) {
-		return new ContainerConfig(id, value, version, runtime, createArgs, autostart, monitor, restart, drm, packageId);
+		return new ContainerConfig(id, value, version, runtime, createArgs, autostart, monitor, restart, drm, packageId, health, forwardLogs);
 	}
 
 	/** A copy with another restart policy. */
 	public ContainerConfig withRestart(RestartPolicy value) {
-		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, value, drm, packageId);
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, value, drm, packageId, health, forwardLogs);
 	}
 
 	/** A copy with other telemetry settings ({@code null}: none). */
 	public ContainerConfig withDrm(DrmSettings value) {
-		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, value, packageId);
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, value, packageId, health, forwardLogs);
+	}
+
+	/** A copy with another health check ({@code null}: none). */
+	public ContainerConfig withHealth(HealthCheck value) {
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, drm, packageId, value, forwardLogs);
+	}
+
+	/** A copy whose output is forwarded to the system log, or not. */
+	public ContainerConfig withForwardLogs(boolean value) {
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, drm, packageId, health, value);
 	}
 }

@@ -64,4 +64,52 @@ public interface RuntimeDriver {
 	 * the driver, until the subscription is closed. Listeners must not block.
 	 */
 	AutoCloseable events(Consumer<ContainerEvent> listener);
+
+	/**
+	 * Runs {@code argv} inside a running container (a health check), bounded by {@code timeout}: its exit status and the
+	 * last of its output. A driver whose runtime cannot throws {@link DriverException.Kind#UNAVAILABLE}.
+	 *
+	 * @since 1.1
+	 */
+	default ExecResult exec(String id, List<String> argv, Duration timeout) throws DriverException {
+		throw new DriverException(runtime(), DriverException.Kind.UNAVAILABLE, "the " + runtime() + " driver cannot run commands in its containers");
+	}
+
+	/**
+	 * The health check a container's image declares (Podman: its {@code HEALTHCHECK}), or {@code null}.
+	 *
+	 * @since 1.1
+	 */
+	default ImageHealthCheck imageHealthCheck(String id) throws DriverException {
+		return null;
+	}
+
+	/**
+	 * Runs the check of {@link #imageHealthCheck} once (Podman: {@code podman healthcheck run}).
+	 *
+	 * @since 1.1
+	 */
+	default ExecResult runImageHealthCheck(String id, Duration timeout) throws DriverException {
+		throw new DriverException(runtime(), DriverException.Kind.UNAVAILABLE, "the " + runtime() + " driver knows no image health checks");
+	}
+
+	/**
+	 * What a command run in a container ended with.
+	 *
+	 * @param exitCode its exit status
+	 * @param output the last line of what it wrote (standard output and error), or an empty string
+	 */
+	record ExecResult(int exitCode, String output) {
+	}
+
+	/**
+	 * The schedule of an image's own health check.
+	 *
+	 * @param interval time between two checks
+	 * @param timeout time a check may take
+	 * @param retries failures in a row that make the container unhealthy
+	 * @param startPeriod time after a start during which failures do not count
+	 */
+	record ImageHealthCheck(Duration interval, Duration timeout, int retries, Duration startPeriod) {
+	}
 }

@@ -7,7 +7,7 @@
  * method without a default, or any other change a driver would notice, is a major version.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package cc.container.api.runtime;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,8 +3,10 @@ package cc.container.config.internal;
 import cc.container.api.config.ConfigException;
 import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.DrmSettings;
+import cc.container.api.config.HealthCheck;
 import cc.container.api.config.RestartPolicy;
 import cc.container.util.drm.Drm;
+import cc.container.util.health.HealthJson;
 import cc.container.util.json.Json;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -117,12 +119,23 @@ public final class ContainersParser {
 				throw f.error("drm" + (m.startsWith(".") ? m.substring(0, m.indexOf(' ')) : ""), m.startsWith(".") ? m.substring(m.indexOf(' ') + 1) : m);
 			}
 		}
+		HealthCheck health = null;
+		Object healthBlock = f.raw("health");
+		if (healthBlock != null) {
+			try {
+				health = HealthJson.parse(healthBlock);
+			} catch (IllegalArgumentException e) {
+				String m = e.getMessage();
+				throw f.error("health" + (m.startsWith(".") ? m.substring(0, m.indexOf(' ')) : ""), m.startsWith(".") ? m.substring(m.indexOf(' ') + 1) : m);
+			}
+		}
+		boolean forwardLogs = f.bool("forward_logs", false);
 		String packageId = f.string("package_id", null);
 		for (String own : DAEMON_FIELDS) {
 			f.raw(own);
 		}
 		f.warnUnknown();
-		return new ContainerConfig(id, friendly, version, runtime, createArgs, autostart, monitor, restart, drm, packageId);
+		return new ContainerConfig(id, friendly, version, runtime, createArgs, autostart, monitor, restart, drm, packageId, health, forwardLogs);
 	}
 
 	private static String version(Fields f) throws ConfigException {
@@ -184,6 +197,16 @@ public final class ContainersParser {
 			m.put("drm", Drm.json(c.drm()));
 		}
 		putOrRemove(m, "package_id", c.packageId());
+		if (c.health() == null) {
+			m.remove("health");
+		} else {
+			m.put("health", HealthJson.json(c.health()));
+		}
+		if (c.forwardLogs()) {
+			m.put("forward_logs", true);
+		} else if (m.containsKey("forward_logs")) {
+			m.put("forward_logs", false);
+		}
 		return m;
 	}
 

@@ -315,9 +315,10 @@ public final class InstallerImpl implements Installer {
 			}
 			boolean wasRunning = supervisor.container(id).map(r -> r.status() == ContainerStatus.RUNNING).orElse(false);
 			// What the user may set stays the user's; the package brings its version, create_args and, for an entry
-			// that had none, its telemetry settings.
+			// that had none, its telemetry settings and health check.
 			ContainerConfig next = new ContainerConfig(id, old.friendlyName(), m.version(), m.runtime(), m.createArgs(), old.autostart(),
-				old.monitor(), old.restart(), old.drm() != null ? old.drm() : m.drm(), m.packageId());
+				old.monitor(), old.restart(), old.drm() != null ? old.drm() : m.drm(), m.packageId(), old.health() != null ? old.health() : m.health(),
+				old.forwardLogs());
 			journal(Journal.update(old, wasRunning));
 			progress.accept("stopping " + old.version());
 			supervisor.release(id);

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param id the container's id
  * @param runtime its runtime
  * @param previous for an update, what the entry held before it that the update changes (version, create_args, the
- *        package's id, whether it had a drm block); null for an installation
+ *        package's id, whether it had a drm block and a health check); null for an installation
  * @param wasRunning for an update, whether the previous version ran
  */
 record Journal(Op op, String id, String runtime, Previous previous, boolean wasRunning) {
@@ -35,19 +35,19 @@ record Journal(Op op, String id, String runtime, Previous previous, boolean wasR
 	 *
 	 * @param versionOnly whether only the version is known (a journal of an earlier release)
 	 */
-	record Previous(String version, String createArgs, String packageId, boolean hadDrm, boolean versionOnly) {
+	record Previous(String version, String createArgs, String packageId, boolean hadDrm, boolean hadHealth, boolean versionOnly) {
 		static Previous of(ContainerConfig c) {
-			return new Previous(c.version(), c.createArgs(), c.packageId(), c.drm() != null, false);
+			return new Previous(c.version(), c.createArgs(), c.packageId(), c.drm() != null, c.health() != null, false);
 		}
 
 		/** {@code now} (the entry as the file holds it) with these fields put back. */
 		ContainerConfig restore(ContainerConfig now) {
 			if (versionOnly) {
 				return new ContainerConfig(now.id(), now.friendlyName(), version, now.runtime(), now.createArgs(), now.autostart(), now.monitor(),
-					now.restart(), now.drm(), now.packageId());
+					now.restart(), now.drm(), now.packageId(), now.health(), now.forwardLogs());
 			}
 			return new ContainerConfig(now.id(), now.friendlyName(), version, now.runtime(), createArgs, now.autostart(), now.monitor(),
-				now.restart(), hadDrm ? now.drm() : null, packageId);
+				now.restart(), hadDrm ? now.drm() : null, packageId, hadHealth ? now.health() : null, now.forwardLogs());
 		}
 	}
 
@@ -75,6 +75,7 @@ record Journal(Op op, String id, String runtime, Previous previous, boolean wasR
 			p.put("create_args", previous.createArgs());
 			p.put("package_id", previous.packageId());
 			p.put("had_drm", previous.hadDrm());
+			p.put("had_health", previous.hadHealth());
 			m.put("previous", p);
 			m.put("was_running", wasRunning);
 		}
@@ -106,9 +107,9 @@ record Journal(Op op, String id, String runtime, Previous previous, boolean wasR
 		Previous previous = null;
 		if (m.get("previous") instanceof Map<?, ?> p && p.get("version") instanceof String v) {
 			previous = new Previous(v, p.get("create_args") instanceof String a ? a : "", p.get("package_id") instanceof String pid ? pid : null,
-				Boolean.TRUE.equals(p.get("had_drm")), false);
+				Boolean.TRUE.equals(p.get("had_drm")), Boolean.TRUE.equals(p.get("had_health")), false);
 		} else if (m.get("old_version") instanceof String v) {
-			previous = new Previous(v, null, null, true, true); // a journal of an earlier release: the version only
+			previous = new Previous(v, null, null, true, true, true); // a journal of an earlier release: the version only
 		}
 		return new Journal(Op.UPDATE, id, runtime, previous, Boolean.TRUE.equals(m.get("was_running")));
 	}

@@ -1,6 +1,7 @@
 package cc.container.logging.internal;
 
 import cc.container.api.config.LogLevel;
+import cc.container.util.net.UnixDatagram;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cc.container.api.config.LogLevel;
 import cc.container.api.config.LoggingSettings;
+import cc.container.util.net.UnixDatagram;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

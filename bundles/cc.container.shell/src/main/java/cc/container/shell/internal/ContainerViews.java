@@ -1,6 +1,7 @@
 package cc.container.shell.internal;
 
 import cc.container.api.ContainerReport;
+import cc.container.api.ContainerStatus;
 import cc.container.api.HistoryEntry;
 import cc.container.api.Supervisor;
 import cc.container.api.command.ContainerCommands;
@@ -44,7 +45,7 @@ final class ContainerViews {
 		for (ContainerReport r : all) {
 			boolean auto = containers.container(r.id()).map(ContainerConfig::autostart).orElse(false);
 			t.row(r.id(), r.friendlyName() == null ? "-" : r.friendlyName(), r.runtime(), r.version() == null ? "-" : r.version(),
-				r.status().json(), uptime(r), Integer.toString(r.restarts().total()), auto ? "yes" : "no");
+				status(r), uptime(r), Integer.toString(r.restarts().total()), auto ? "yes" : "no");
 		}
 		t.print(io.out());
 		return Cli.OK;
@@ -85,7 +86,7 @@ final class ContainerViews {
 		Table t = new Table("AT", "EVENT", "EXIT", "SIGNAL", "OOM", "DECISION");
 		for (HistoryEntry h : r.history()) {
 			t.row(ReportJson.time(h.at()), h.event(), h.exitCode() == null ? "-" : h.exitCode().toString(), h.signal() == null ? "-" : h.signal(),
-				h.oom() == null ? "-" : h.oom().toString(), h.decision());
+				h.oom() == null ? "-" : h.oom().toString(), h.decision() + (h.detail() == null ? "" : " (" + h.detail() + ")"));
 		}
 		t.print(io.out());
 		return Cli.OK;
@@ -112,6 +113,11 @@ final class ContainerViews {
 		}
 		t.print(io.out());
 		return Cli.OK;
+	}
+
+	/** Its status, with its health while it runs and has a check: {@code running (healthy)}. */
+	static String status(ContainerReport r) {
+		return r.status().json() + (r.health() != null && r.status() == ContainerStatus.RUNNING ? " (" + r.health().status() + ")" : "");
 	}
 
 	static String uptime(ContainerReport r) {

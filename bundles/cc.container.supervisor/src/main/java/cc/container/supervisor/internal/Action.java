@@ -15,7 +15,16 @@ sealed interface Action {
 	}
 
 	/** Stop it; {@link Event.Stopped} or {@link Event.StopFailed} follows. {@code keep}: a shutdown stop's desired state. */
-	record Stop(Duration grace, DesiredState keep) implements Action {
+	record Stop(Duration grace, Purpose purpose, DesiredState keep) implements Action {
+		/** Why it is stopped. */
+		enum Purpose {
+			/** A user's stop (or the stop of a user's restart). */
+			USER,
+			/** The device shuts down. */
+			SHUTDOWN,
+			/** Its health check failed: its restart policy decided what follows. */
+			UNHEALTHY
+		}
 	}
 
 	/** Ask the runtime whether it runs; {@link Event.Queried} follows. */

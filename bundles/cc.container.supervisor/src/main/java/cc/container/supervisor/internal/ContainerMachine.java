@@ -218,11 +218,11 @@ final class ContainerMachine {
 		if (a instanceof Action.Stop stop) {
 			try {
 				requireDriver(d, runtime).stop(id, stop.grace());
-				return new Event.Stopped(stop.keep());
+				return new Event.Stopped(stop.purpose(), stop.keep());
 			} catch (DriverException x) {
-				return new Event.StopFailed(x, stop.keep());
+				return new Event.StopFailed(x, stop.purpose(), stop.keep());
 			} catch (RuntimeException x) {
-				return new Event.StopFailed(unexpected(runtime, x), stop.keep());
+				return new Event.StopFailed(unexpected(runtime, x), stop.purpose(), stop.keep());
 			}
 		}
 		if (a instanceof Action.Query) {
@@ -319,7 +319,7 @@ final class ContainerMachine {
 		ContainerConfig c = s.config();
 		report = new ContainerReport(id, c.friendlyName(), c.runtime(), c.version(), s.desired(), s.status(), s.pid(), s.startedAt(), s.exitedAt(),
 			s.exitCode(), new ContainerReport.Restarts(s.restarts().total(), s.restarts().inWindow(c.restart(), ctx.nowMs()), s.restarts().lastAt(),
-				s.restarts().gaveUp()), s.stats(), s.history(), c.drm());
+				s.restarts().gaveUp()), s.stats(), s.history(), c.drm(), s.health());
 		ctx.changed();
 	}
 

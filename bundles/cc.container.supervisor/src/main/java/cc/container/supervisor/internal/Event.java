@@ -2,6 +2,7 @@ package cc.container.supervisor.internal;
 
 import cc.container.api.DesiredState;
 import cc.container.api.config.ContainerConfig;
+import cc.container.api.config.HealthCheck;
 import cc.container.api.runtime.ContainerState;
 import cc.container.api.runtime.ContainerStats;
 import cc.container.api.runtime.DriverException;
@@ -79,11 +80,21 @@ sealed interface Event {
 	}
 
 	/** A stop the machine asked for returned; {@code keep} is the desired state a shutdown stop keeps (else null). */
-	record Stopped(DesiredState keep) implements Event {
+	record Stopped(Action.Stop.Purpose purpose, DesiredState keep) implements Event {
 	}
 
 	/** A stop the machine asked for failed. */
-	record StopFailed(DriverException error, DesiredState keep) implements Event {
+	record StopFailed(DriverException error, Action.Stop.Purpose purpose, DesiredState keep) implements Event {
+	}
+
+	/**
+	 * A health check ended.
+	 *
+	 * @param ok whether it passed
+	 * @param output what it said (the last line of its output, an HTTP status line, why it failed)
+	 * @param check the check that ran (the container's, or its image's)
+	 */
+	record Probed(boolean ok, String output, Instant at, HealthCheck check) implements Event {
 	}
 
 	/** Who asked for a start. */

@@ -1,5 +1,6 @@
 package cc.container.supervisor.internal;
 
+import cc.container.api.ContainerReport;
 import cc.container.api.ContainerStatus;
 import cc.container.api.DesiredState;
 import cc.container.api.HistoryEntry;
@@ -30,12 +31,14 @@ import java.util.List;
  * @param resumeRestart whether a restart was due when its driver went away (it is done when the driver returns)
  * @param startAfterStop whether a user's restart waits for its stop to end
  * @param released whether it is no longer the machine's
+ * @param health what its health check says since it started, or null (no check, or no result yet)
  * @param changedAt when its status was last set ({@link System#nanoTime()}): a runtime answer asked for before then says
  *        nothing about it any more
  */
 record MachineState(ContainerConfig config, DesiredState desired, ContainerStatus status, long pid, Instant startedAt, Instant exitedAt,
 	Integer exitCode, RestartCounts restarts, List<HistoryEntry> history, ContainerStats stats, boolean looked, boolean bootPending,
-	boolean adoptDesired, boolean restartPending, boolean resumeRestart, boolean startAfterStop, boolean released, long changedAt) {
+	boolean adoptDesired, boolean restartPending, boolean resumeRestart, boolean startAfterStop, boolean released, ContainerReport.Health health,
+	long changedAt) {
 
 	/** How many unexpected stops the history keeps. */
 	static final int HISTORY = 20;
@@ -48,7 +51,7 @@ record MachineState(ContainerConfig config, DesiredState desired, ContainerStatu
 	static MachineState initial(ContainerConfig config, DesiredState desired, StateJson.Saved saved, boolean sameBoot) {
 		if (saved == null) {
 			return new MachineState(config, desired, ContainerStatus.UNKNOWN, 0, null, null, null, RestartCounts.NONE, List.of(), null, false,
-				!sameBoot, false, false, false, false, false, 0);
+				!sameBoot, false, false, false, false, false, null, 0);
 		}
 		RestartCounts r = new RestartCounts(saved.total(), sameBoot ? saved.windowTimes() : List.of(), saved.gaveUp() && sameBoot, saved.lastAt());
 		List<HistoryEntry> h = saved.history();
@@ -56,7 +59,7 @@ record MachineState(ContainerConfig config, DesiredState desired, ContainerStatu
 			h = h.subList(h.size() - HISTORY, h.size());
 		}
 		return new MachineState(config, desired, r.gaveUp() ? ContainerStatus.FAILED : ContainerStatus.UNKNOWN, 0, saved.startedAt(), saved.exitedAt(),
-			saved.exitCode(), r, h, null, false, !sameBoot, false, false, false, false, false, 0);
+			saved.exitCode(), r, h, null, false, !sameBoot, false, false, false, false, false, null, 0);
 	}
 
 	/** A copy to change: the transition function builds the next state with it. */
@@ -83,6 +86,7 @@ record MachineState(ContainerConfig config, DesiredState desired, ContainerStatu
 		boolean resumeRestart;
 		boolean startAfterStop;
 		boolean released;
+		ContainerReport.Health health;
 		long changedAt;
 
 		Builder(MachineState s) {
@@ -103,6 +107,7 @@ record MachineState(ContainerConfig config, DesiredState desired, ContainerStatu
 			resumeRestart = s.resumeRestart;
 			startAfterStop = s.startAfterStop;
 			released = s.released;
+			health = s.health;
 			changedAt = s.changedAt;
 		}
 
@@ -118,7 +123,7 @@ record MachineState(ContainerConfig config, DesiredState desired, ContainerStatu
 
 		MachineState build() {
 			return new MachineState(config, desired, status, pid, startedAt, exitedAt, exitCode, restarts, history, stats, looked, bootPending,
-				adoptDesired, restartPending, resumeRestart, startAfterStop, released, changedAt);
+				adoptDesired, restartPending, resumeRestart, startAfterStop, released, health, changedAt);
 		}
 	}
 }

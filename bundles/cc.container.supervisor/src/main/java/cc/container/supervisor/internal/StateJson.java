@@ -107,7 +107,8 @@ public final class StateJson {
 						Map<?, ?> e = (Map<?, ?>) h;
 						history.add(new HistoryEntry(parseTime(e.get("at")), String.valueOf(e.get("event")), intOrNull(e.get("exit_code")),
 							e.get("signal") instanceof String ? (String) e.get("signal") : null,
-							e.get("oom") instanceof Boolean ? (Boolean) e.get("oom") : null, String.valueOf(e.get("decision"))));
+							e.get("oom") instanceof Boolean ? (Boolean) e.get("oom") : null, String.valueOf(e.get("decision")),
+							e.get("detail") instanceof String d ? d : null));
 					}
 				}
 			}

@@ -74,6 +74,7 @@ public final class SupervisorImpl implements Supervisor {
 	private final boolean passive;
 	private final StateStore state;
 	private final Poll poll;
+	private final Prober prober;
 	private final AutoCloseable watch;
 	/** Set by the shutdown stop: nothing is started or restarted automatically any more. */
 	private volatile boolean holding;
@@ -155,12 +156,14 @@ public final class SupervisorImpl implements Supervisor {
 		}
 		if (passive) {
 			this.watch = null;
+			this.prober = null;
 			return;
 		}
 		log.info(newBoot ? "First start of the daemon since the device booted: autostart containers are started."
 			: "The daemon restarted: running containers are adopted as they are.");
 		this.watch = drivers.watch(this::driverChanged);
 		poll.start();
+		this.prober = new Prober(drivers, machines::values, scheduler, log);
 		state.changed();
 	}
 
@@ -187,6 +190,9 @@ public final class SupervisorImpl implements Supervisor {
 		}
 		closeQuietly(watch);
 		poll.close();
+		if (prober != null) {
+			prober.close();
+		}
 		subscriptions.values().forEach(SupervisorImpl::closeQuietly);
 		subscriptions.clear();
 		state.close();

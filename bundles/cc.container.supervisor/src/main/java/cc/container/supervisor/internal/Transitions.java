@@ -1,5 +1,6 @@
 package cc.container.supervisor.internal;
 
+import cc.container.api.ContainerReport;
 import cc.container.api.ContainerStatus;
 import cc.container.api.DesiredState;
 import cc.container.api.HistoryEntry;
@@ -87,9 +88,11 @@ final class Transitions {
 		} else if (e instanceof Event.StartFailed sf) {
 			startFailed(n, sf);
 		} else if (e instanceof Event.Stopped st) {
-			stopped(n, st.keep());
+			stopped(n, st.purpose(), st.keep());
 		} else if (e instanceof Event.StopFailed sf) {
 			stopFailed(n, sf);
+		} else if (e instanceof Event.Probed p) {
+			probed(n, p);
 		} else {
 			throw new IllegalArgumentException("unknown event " + e);
 		}
@@ -120,7 +123,7 @@ final class Transitions {
 		n.b.desired = DesiredState.STOPPED;
 		n.b.startAfterStop = thenStart;
 		n.to(ContainerStatus.STOPPING, "stopped by a user");
-		n.act(new Action.Stop(grace, null));
+		n.act(new Action.Stop(grace, Action.Stop.Purpose.USER, null));
 	}
 
 	/** The device shuts down: stopped, its desired state kept for the next boot. */
@@ -131,42 +134,108 @@ final class Transitions {
 		}
 		cancelRestart(n);
 		n.to(ContainerStatus.STOPPING, "the device shuts down");
-		n.act(new Action.Stop(grace, n.b.desired));
+		n.act(new Action.Stop(grace, Action.Stop.Purpose.SHUTDOWN, n.b.desired));
 	}
 
-	private static void stopped(Next n, DesiredState keep) {
+	private static void stopped(Next n, Action.Stop.Purpose purpose, DesiredState keep) {
 		n.b.pid = 0;
 		n.b.exitedAt = n.f.now();
-		if (keep != null) {
-			n.b.desired = keep;
-			n.to(ContainerStatus.STOPPED, "the device shuts down");
-			n.answer(null);
-			return;
-		}
-		n.to(ContainerStatus.STOPPED, "stopped by a user");
-		n.log(Level.INFO, "Container {} stopped by a user; it stays stopped until a user starts it.", n.id());
-		if (n.b.startAfterStop) {
-			n.b.startAfterStop = false;
-			userStart(n);
-		} else {
-			n.answer(null);
+		switch (purpose) {
+			case SHUTDOWN -> {
+				n.b.desired = keep;
+				n.to(ContainerStatus.STOPPED, "the device shuts down");
+				n.answer(null);
+			}
+			case UNHEALTHY -> {
+				// stopped for its restart policy, which decided already (restarting or failed)
+			}
+			case USER -> {
+				n.to(ContainerStatus.STOPPED, "stopped by a user");
+				n.log(Level.INFO, "Container {} stopped by a user; it stays stopped until a user starts it.", n.id());
+				if (n.b.startAfterStop) {
+					n.b.startAfterStop = false;
+					userStart(n);
+				} else {
+					n.answer(null);
+				}
+			}
 		}
 	}
 
 	private static void stopFailed(Next n, Event.StopFailed e) {
 		DriverException x = e.error();
-		if (e.keep() != null) {
-			n.b.desired = e.keep();
-			n.answer(new SupervisorException(SupervisorException.Kind.FAILED, n.id() + ": " + x.getMessage(), x));
+		switch (e.purpose()) {
+			case SHUTDOWN -> {
+				n.b.desired = e.keep();
+				n.answer(new SupervisorException(SupervisorException.Kind.FAILED, n.id() + ": " + x.getMessage(), x));
+			}
+			case UNHEALTHY -> n.log(Level.WARN, "Container {} is unhealthy and could not be stopped: {}", n.id(), x.getMessage());
+			case USER -> {
+				if (x.kind() == DriverException.Kind.NOT_FOUND) {
+					stopped(n, Action.Stop.Purpose.USER, null); // nothing to stop: it is stopped
+					return;
+				}
+				n.b.startAfterStop = false;
+				n.to(ContainerStatus.UNKNOWN, "the stop failed");
+				n.answer(new SupervisorException(SupervisorException.Kind.FAILED, "Stopping " + n.id() + " failed: " + x.getMessage(), x));
+			}
+		}
+	}
+
+	// ---------------------------------------------------------------- health
+
+	/** How long an unhealthy container is given to stop before it is killed. */
+	static final Duration UNHEALTHY_GRACE = Duration.ofSeconds(10);
+
+	/**
+	 * A health check ended. Failures within the start period, before the first success, do not count; {@code retries}
+	 * failures in a row make the container unhealthy, which is an unexpected stop: it is stopped, and its restart policy
+	 * decides what follows (a policy that is disabled leaves it running, unhealthy).
+	 */
+	private static void probed(Next n, Event.Probed p) {
+		MachineState.Builder b = n.b;
+		if (b.released || b.status != ContainerStatus.RUNNING || !b.config.monitor()) {
+			return; // asked for before it stopped, or nobody watches it
+		}
+		ContainerReport.Health h = b.health == null ? ContainerReport.Health.STARTING : b.health;
+		if (p.ok()) {
+			if (!"healthy".equals(h.status())) {
+				n.log(Level.INFO, "Container {} is healthy.", n.id());
+			}
+			b.health = new ContainerReport.Health("healthy", 0, p.at(), p.output());
 			return;
 		}
-		if (x.kind() == DriverException.Kind.NOT_FOUND) {
-			stopped(n, null); // nothing to stop: it is stopped
+		boolean starting = "starting".equals(h.status()) && b.startedAt != null && p.at().isBefore(b.startedAt.plus(p.check().startPeriod()));
+		if (starting) {
+			b.health = new ContainerReport.Health("starting", 0, p.at(), p.output());
 			return;
 		}
-		n.b.startAfterStop = false;
-		n.to(ContainerStatus.UNKNOWN, "the stop failed");
-		n.answer(new SupervisorException(SupervisorException.Kind.FAILED, "Stopping " + n.id() + " failed: " + x.getMessage(), x));
+		int streak = h.failingStreak() + 1;
+		boolean unhealthy = streak >= p.check().retries();
+		b.health = new ContainerReport.Health(unhealthy ? "unhealthy" : h.status(), streak, p.at(), p.output());
+		if (streak != p.check().retries() || n.f.holding()) {
+			return; // not yet, or acted on already (or nothing starts any more)
+		}
+		RestartCounts.Decision d = b.restarts.decide(b.config.restart(), n.f.nowMs());
+		b.restarts = d.next();
+		b.record(new HistoryEntry(n.f.now(), "unhealthy", null, null, null, d.text(), p.output()));
+		String why = streak + " failed health checks, the last: " + p.output();
+		switch (d.kind()) {
+			case RESTART -> {
+				n.to(ContainerStatus.RESTARTING, "unhealthy");
+				n.log(Level.WARN, "Container {} is unhealthy ({}); the manager restarts it in {} s.", n.id(), why, d.delayMs() / 1000);
+				b.restartPending = true;
+				n.act(new Action.ScheduleRestart(d.delayMs()));
+				n.act(new Action.Stop(UNHEALTHY_GRACE, Action.Stop.Purpose.UNHEALTHY, null));
+			}
+			case GIVE_UP -> {
+				n.to(ContainerStatus.FAILED, d.text());
+				n.log(Level.ERROR, "Container {} is unhealthy ({}) and the manager gave up on it: {}. It is stopped until a user starts it.", n.id(),
+					why, d.text().substring("gave up: ".length()));
+				n.act(new Action.Stop(UNHEALTHY_GRACE, Action.Stop.Purpose.UNHEALTHY, null));
+			}
+			case NONE -> n.log(Level.WARN, "Container {} is unhealthy ({}); its restart policy is disabled, so it keeps running.", n.id(), why);
+		}
 	}
 
 	// ---------------------------------------------------------------- starts
@@ -187,6 +256,7 @@ final class Transitions {
 		b.pid = s != null && s.running() ? s.pid() : 0;
 		n.to(ContainerStatus.RUNNING, cause.why);
 		b.looked = true;
+		b.health = b.config.health() == null ? null : ContainerReport.Health.STARTING;
 		if (s == null || !s.running()) {
 			died(n, s == null ? null : s.exitCode(), s == null ? null : s.oomKilled(), null, false);
 		}

@@ -2,6 +2,7 @@ package cc.container.supervisor.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cc.container.api.ContainerReport;
 import cc.container.api.ContainerStatus;
 import cc.container.api.DesiredState;
 import cc.container.api.config.ContainerConfig;
@@ -29,7 +30,9 @@ class TransitionsTest {
 	static final long NOW_MS = 1_000_000;
 	static final long NANOS = 5_000;
 	static final RestartPolicy POLICY = new RestartPolicy(true, 3, 3, 60);
-	static final ContainerConfig CONFIG = new ContainerConfig("app", null, "1", "podman", "", true, true, POLICY);
+	static final ContainerConfig CONFIG = new ContainerConfig("app", null, "1", "podman", "", true, true, POLICY).withHealth(
+		new cc.container.api.config.HealthCheck(cc.container.api.config.HealthCheck.Type.TCP, null, 80, null, Duration.ofSeconds(10),
+			Duration.ofSeconds(2), 3, Duration.ofSeconds(30)));
 
 	/** The world: driver present, not holding, no release under way. */
 	static final Transitions.Facts WORLD = new Transitions.Facts(NOW_MS, NOW, NANOS, true, false, false);
@@ -80,7 +83,11 @@ class TransitionsTest {
 			return "start " + s.cause();
 		}
 		if (a instanceof Action.Stop s) {
-			return s.keep() == null ? "stop" : "stop keeping " + s.keep().json();
+			return switch (s.purpose()) {
+				case USER -> "stop";
+				case SHUTDOWN -> "stop keeping " + s.keep().json();
+				case UNHEALTHY -> "stop unhealthy";
+			};
 		}
 		if (a instanceof Action.Query) {
 			return "query";
@@ -122,17 +129,17 @@ class TransitionsTest {
 			row("a user's stop cancels a pending restart", running(status(ContainerStatus.RESTARTING).andThen(b -> b.restartPending = true)),
 				new Event.UserStop(grace), WORLD, ContainerStatus.STOPPING, DesiredState.STOPPED, "cancel restart", "stop"),
 			row("a stop that returned: stopped, until a user starts it", running(status(ContainerStatus.STOPPING).andThen(b -> b.desired = DesiredState.STOPPED)),
-				new Event.Stopped(null), WORLD, ContainerStatus.STOPPED, DesiredState.STOPPED, "log INFO", "answer"),
+				new Event.Stopped(Action.Stop.Purpose.USER, null), WORLD, ContainerStatus.STOPPED, DesiredState.STOPPED, "log INFO", "answer"),
 			row("a restart's stop that returned: started", running(status(ContainerStatus.STOPPING).andThen(b -> b.startAfterStop = true)),
-				new Event.Stopped(null), WORLD, ContainerStatus.STARTING, DesiredState.RUNNING, "log INFO", "start USER"),
+				new Event.Stopped(Action.Stop.Purpose.USER, null), WORLD, ContainerStatus.STARTING, DesiredState.RUNNING, "log INFO", "start USER"),
 			row("a stop of a container the runtime lost: stopped", running(status(ContainerStatus.STOPPING).andThen(b -> b.desired = DesiredState.STOPPED)),
-				new Event.StopFailed(failure(DriverException.Kind.NOT_FOUND), null), WORLD, ContainerStatus.STOPPED, DesiredState.STOPPED, "log INFO",
+				new Event.StopFailed(failure(DriverException.Kind.NOT_FOUND), Action.Stop.Purpose.USER, null), WORLD, ContainerStatus.STOPPED, DesiredState.STOPPED, "log INFO",
 				"answer"),
 			row("a stop that failed: unknown, and said", running(status(ContainerStatus.STOPPING).andThen(b -> b.desired = DesiredState.STOPPED)),
-				new Event.StopFailed(failure(DriverException.Kind.TIMED_OUT), null), WORLD, ContainerStatus.UNKNOWN, DesiredState.STOPPED, "answer FAILED"),
+				new Event.StopFailed(failure(DriverException.Kind.TIMED_OUT), Action.Stop.Purpose.USER, null), WORLD, ContainerStatus.UNKNOWN, DesiredState.STOPPED, "answer FAILED"),
 			row("the shutdown stop keeps the desired state", running(b -> { }), new Event.ShutdownStop(grace), WORLD, ContainerStatus.STOPPING,
 				DesiredState.RUNNING, "stop keeping running"),
-			row("...and its end too", running(status(ContainerStatus.STOPPING)), new Event.Stopped(DesiredState.RUNNING), WORLD, ContainerStatus.STOPPED,
+			row("...and its end too", running(status(ContainerStatus.STOPPING)), new Event.Stopped(Action.Stop.Purpose.SHUTDOWN, DesiredState.RUNNING), WORLD, ContainerStatus.STOPPED,
 				DesiredState.RUNNING, "answer"),
 			row("the shutdown stop without a driver says so", running(b -> { }), new Event.ShutdownStop(grace), NO_DRIVER, ContainerStatus.RUNNING,
 				DesiredState.RUNNING, "answer UNAVAILABLE"),
@@ -228,13 +235,68 @@ class TransitionsTest {
 			row("its driver went: a failed container stays failed", running(status(ContainerStatus.FAILED)), new Event.DriverGone(), WORLD,
 				ContainerStatus.FAILED, DesiredState.RUNNING),
 			row("a released container ignores what its runtime shows", running(b -> b.released = true), new Event.Observed(exited(1), null, NANOS), WORLD,
-				ContainerStatus.RUNNING, DesiredState.RUNNING))
+				ContainerStatus.RUNNING, DesiredState.RUNNING),
+
+			// health
+			row("a passing check: healthy, nothing else", running(b -> { }), probe(true, 0), WORLD, ContainerStatus.RUNNING, DesiredState.RUNNING,
+				"log INFO"),
+			row("failures within the start period do not count", running(b -> b.startedAt = NOW.minusSeconds(5)), probe(false, 0), WORLD,
+				ContainerStatus.RUNNING, DesiredState.RUNNING),
+			row("failures below retries change nothing yet", running(b -> b.health = new ContainerReport.Health("healthy", 1, NOW, "x")), probe(false, 0),
+				WORLD, ContainerStatus.RUNNING, DesiredState.RUNNING),
+			row("the failure that reaches retries is an unexpected stop: stopped, then restarted",
+				running(b -> b.health = new ContainerReport.Health("healthy", 2, NOW, "x")), probe(false, 0), WORLD, ContainerStatus.RESTARTING,
+				DesiredState.RUNNING, "log WARN", "restart in 3000 ms", "stop unhealthy"),
+			row("...and past max_retries the policy gives up and stops it",
+				running(b -> {
+					b.config = withPolicy(ONE_IN_60);
+					b.restarts = b.restarts.restarted(NOW_MS - 1000, NOW);
+					b.health = new ContainerReport.Health("healthy", 2, NOW, "x");
+				}), probe(false, 0), WORLD, ContainerStatus.FAILED, DesiredState.RUNNING, "log ERROR", "stop unhealthy"),
+			row("with its policy disabled an unhealthy container keeps running",
+				running(b -> {
+					b.config = withPolicy(DISABLED);
+					b.health = new ContainerReport.Health("healthy", 2, NOW, "x");
+				}), probe(false, 0), WORLD, ContainerStatus.RUNNING, DesiredState.RUNNING, "log WARN"),
+			row("further failures after it was acted on add nothing",
+				running(b -> b.health = new ContainerReport.Health("unhealthy", 3, NOW, "x")), probe(false, 0), WORLD, ContainerStatus.RUNNING,
+				DesiredState.RUNNING),
+			row("a check of an earlier run, once stopped, is ignored", running(status(ContainerStatus.STOPPED)), probe(false, 0), WORLD,
+				ContainerStatus.STOPPED, DesiredState.RUNNING),
+			row("the unhealthy container's stop returned: the restart waits for its timer",
+				running(status(ContainerStatus.RESTARTING).andThen(b -> b.restartPending = true)), new Event.Stopped(Action.Stop.Purpose.UNHEALTHY, null),
+				WORLD, ContainerStatus.RESTARTING, DesiredState.RUNNING))
 			.map(r -> DynamicTest.dynamicTest(r.rule(), () -> {
 				Transitions.Step step = Transitions.step(r.given(), r.event(), r.facts());
 				assertThat(step.next().status()).as("status").isEqualTo(r.status());
 				assertThat(step.next().desired()).as("desired").isEqualTo(r.desired());
 				assertThat(step.actions().stream().map(TransitionsTest::describe).toList()).as("actions").isEqualTo(r.actions());
 			}));
+	}
+
+	static final cc.container.api.config.HealthCheck CHECK = new cc.container.api.config.HealthCheck(cc.container.api.config.HealthCheck.Type.TCP,
+		null, 80, null, Duration.ofSeconds(10), Duration.ofSeconds(2), 3, Duration.ofSeconds(30));
+
+	/** A check's result, {@code secondsAgo} before now. */
+	static Event.Probed probe(boolean ok, int secondsAgo) {
+		return new Event.Probed(ok, ok ? "port 80 accepts connections" : "port 80 refuses connections", NOW.minusSeconds(secondsAgo), CHECK);
+	}
+
+	@Test
+	void anUnhealthyStopIsRecordedWithTheChecksLastOutput() {
+		MachineState s = running(b -> b.health = new ContainerReport.Health("healthy", 2, NOW, "x"));
+		Transitions.Step step = Transitions.step(s, probe(false, 0), WORLD);
+		assertThat(step.next().history()).singleElement().satisfies(h -> {
+			assertThat(h.event()).isEqualTo("unhealthy");
+			assertThat(h.detail()).isEqualTo("port 80 refuses connections");
+			assertThat(h.decision()).isEqualTo("restart in 3 s (1 of 3 in 60 s)");
+		});
+		assertThat(step.next().health().status()).isEqualTo("unhealthy");
+		assertThat(step.next().health().failingStreak()).isEqualTo(3);
+		// Its restart starts it afresh: health is "starting" again.
+		MachineState restarted = Transitions.step(Transitions.step(step.next(), new Event.RestartDue(), WORLD).next(),
+			new Event.Started(runs(50), Cause.RESTART), WORLD).next();
+		assertThat(restarted.health()).isEqualTo(ContainerReport.Health.STARTING);
 	}
 
 	static MachineState initial(boolean newBoot, Consumer<MachineState.Builder> change) {
@@ -244,11 +306,11 @@ class TransitionsTest {
 	}
 
 	static ContainerConfig withMonitor(boolean monitor) {
-		return new ContainerConfig("app", null, "1", "podman", "", true, monitor, POLICY);
+		return CONFIG.withMonitor(monitor);
 	}
 
 	static ContainerConfig withPolicy(RestartPolicy p) {
-		return new ContainerConfig("app", null, "1", "podman", "", true, true, p);
+		return CONFIG.withRestart(p);
 	}
 
 	@Test

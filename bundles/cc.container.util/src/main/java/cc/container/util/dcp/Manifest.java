@@ -2,8 +2,10 @@ package cc.container.util.dcp;
 
 import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.DrmSettings;
+import cc.container.api.config.HealthCheck;
 import cc.container.api.config.RestartPolicy;
 import cc.container.util.drm.Drm;
+import cc.container.util.health.HealthJson;
 import cc.container.util.json.Json;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -25,13 +27,13 @@ import java.util.regex.Pattern;
  * {@code size_bytes}, {@code device_types} (non-empty), {@code created_at} (UTC ISO-8601), and {@code create_args} for
  * {@code podman} (absent or null for {@code lxc}). Optional: {@code name} (the container's id when given; the
  * generator writes null when there is none), {@code friendly_name} (null allowed), {@code registration_defaults} with
- * its {@code drm} block, {@code firmware_versions} (a string, or a list of strings as earlier packages wrote it),
+ * its {@code drm} block and its {@code health} check (an extension of this project, docs/configuration.md), {@code firmware_versions} (a string, or a list of strings as earlier packages wrote it),
  * {@code build_id} and {@code description} (strings), {@code labels} (an object), and an older top-level {@code drm}
  * block (accepted and ignored). Other fields are tolerated and kept in {@link #raw()}.
  */
 public record Manifest(String packageId, String name, String friendlyName, String version, String runtime, String artifactType, boolean autostart,
 	boolean monitor, RestartPolicy restart, DrmSettings drm, String createdAt, String digest, List<String> deviceTypes, String firmwareVersions,
-	long sizeBytes, String buildId, String description, Map<String, String> labels, String createArgs, Map<String, Object> raw) {
+	long sizeBytes, String buildId, String description, Map<String, String> labels, String createArgs, HealthCheck health, Map<String, Object> raw) {
 
 	static final Set<String> KNOWN = Set.of("package_id", "name", "friendly_name", "version", "runtime", "artifact_type", "registration_defaults",
 		"drm", "created_at", "digest", "device_types", "firmware_versions", "size_bytes", "build_id", "description", "labels", "create_args");
@@ -57,7 +59,7 @@ public record Manifest(String packageId, String name, String friendlyName, Strin
 
 	/** The container entry this package registers, as the container {@code id}. */
 	public ContainerConfig registration(String id) {
-		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, drm, packageId);
+		return new ContainerConfig(id, friendlyName, version, runtime, createArgs, autostart, monitor, restart, drm, packageId, health, false);
 	}
 
 	/** The container entry this package registers under its own id. */
@@ -141,6 +143,7 @@ public record Manifest(String packageId, String name, String friendlyName, Strin
 		boolean monitor = true;
 		RestartPolicy restart = RestartPolicy.DEFAULT;
 		DrmSettings drm = null;
+		HealthCheck health = null;
 		Object reg = m.get("registration_defaults");
 		if (reg != null) {
 			if (!(reg instanceof Map)) {
@@ -167,6 +170,13 @@ public record Manifest(String packageId, String name, String friendlyName, Strin
 					throw new DcpException("manifest.json: registration_defaults.drm" + (e.getMessage().startsWith(".") ? "" : " ") + e.getMessage());
 				}
 			}
+			if (r.get("health") != null) {
+				try {
+					health = HealthJson.parse(r.get("health"));
+				} catch (IllegalArgumentException e) {
+					throw new DcpException("manifest.json: registration_defaults.health" + (e.getMessage().startsWith(".") ? "" : " ") + e.getMessage());
+				}
+			}
 		}
 		Map<String, String> labels = new LinkedHashMap<>();
 		Object l = m.get("labels");
@@ -177,7 +187,7 @@ public record Manifest(String packageId, String name, String friendlyName, Strin
 			((Map<String, Object>) l).forEach((k, x) -> labels.put(k, String.valueOf(x)));
 		}
 		return new Manifest(id, name, string(m, "friendly_name", false), version, runtime, artifact, autostart, monitor, restart, drm, created,
-			digest, devices, firmwareVersions(m), (Long) size, string(m, "build_id", false), string(m, "description", false), labels, createArgs, m);
+			digest, devices, firmwareVersions(m), (Long) size, string(m, "build_id", false), string(m, "description", false), labels, createArgs, health, m);
 	}
 
 	/** A string as the generator writes it, or a list of strings as earlier packages did (joined with ", "). */

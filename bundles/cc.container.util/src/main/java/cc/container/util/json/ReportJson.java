@@ -56,10 +56,24 @@ public final class ReportJson {
 			x.put("signal", e.signal());
 			x.put("oom", e.oom());
 			x.put("decision", e.decision());
+			if (e.detail() != null) {
+				x.put("detail", e.detail());
+			}
 			h.add(x);
 		}
 		m.put("history", h);
 		m.put("drm", c.drm() == null ? null : Drm.json(c.drm()));
+		m.put("health", c.health() == null ? null : health(c.health()));
+		return m;
+	}
+
+	/** What a container's health check says. */
+	public static Map<String, Object> health(ContainerReport.Health h) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("status", h.status());
+		m.put("failing_streak", (long) h.failingStreak());
+		m.put("last_check_at", time(h.lastCheckAt()));
+		m.put("last_output", h.lastOutput());
 		return m;
 	}
 

@@ -5,6 +5,7 @@ import cc.container.api.exec.CommandException;
 import cc.container.api.exec.CommandResult;
 import cc.container.api.exec.CommandRunner;
 import cc.container.api.runtime.DriverException;
+import cc.container.api.runtime.RuntimeDriver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,27 @@ public final class ToolRunner {
 		} catch (CommandException e) {
 			throw translate(e);
 		}
+	}
+
+	/**
+	 * Runs a command inside a container (a health check) and gives its exit status and the last line it wrote
+	 * (standard output, else standard error), at most {@value #MAX_EXEC_OUTPUT} characters.
+	 */
+	public RuntimeDriver.ExecResult exec(List<String> argv, Map<String, String> env, Duration timeout) throws DriverException {
+		CommandResult r = run(argv, env, timeout);
+		String out = lastLine(r.stdout());
+		if (out.isEmpty()) {
+			out = lastLine(r.stderr());
+		}
+		return new RuntimeDriver.ExecResult(r.exitCode(), out.length() > MAX_EXEC_OUTPUT ? out.substring(0, MAX_EXEC_OUTPUT) + "..." : out);
+	}
+
+	/** The most of a health check's output kept. */
+	static final int MAX_EXEC_OUTPUT = 200;
+
+	private static String lastLine(String s) {
+		String[] lines = s.strip().split("\n");
+		return lines.length == 0 ? "" : lines[lines.length - 1].strip();
 	}
 
 	/** Runs a command that must succeed; otherwise the exception says {@code what} failed and why. */

@@ -634,6 +634,17 @@ public final class LxcDriver implements RuntimeDriver {
 		}
 	}
 
+	// ---------------------------------------------------------------- health checks
+
+	/** Runs {@code argv} in the container with {@code lxc-attach}; a device without it says so (use a tcp or http check). */
+	@Override
+	public ExecResult exec(String id, List<String> argv, Duration timeout) throws DriverException {
+		requireExists(id);
+		List<String> args = new ArrayList<>(List.of("-n", id, "--"));
+		args.addAll(argv);
+		return tools.exec(argv("lxc-attach", args.toArray(String[]::new)), Map.of(), timeout);
+	}
+
 	// ---------------------------------------------------------------- events
 
 	@Override

@@ -497,6 +497,41 @@ public final class PodmanDriver implements RuntimeDriver {
 		}
 	}
 
+	// ---------------------------------------------------------------- health checks
+
+	@Override
+	public ExecResult exec(String id, List<String> argv, Duration timeout) throws DriverException {
+		List<String> args = new ArrayList<>(List.of("exec", id));
+		args.addAll(argv);
+		return tools.exec(argv(args), env(), timeout);
+	}
+
+	@Override
+	public ImageHealthCheck imageHealthCheck(String id) throws DriverException {
+		CommandResult r = checkContainer("Inspecting", id, timeout(), "container", "inspect", "--format", "{{json .Config.Healthcheck}}", id);
+		Object tree;
+		try {
+			tree = Json.parse(r.stdout().trim().getBytes(StandardCharsets.UTF_8));
+		} catch (Json.SyntaxException e) {
+			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "podman inspect gave no readable health check for " + id);
+		}
+		if (!(tree instanceof Map<?, ?> h) || !(h.get("Test") instanceof List<?> test) || test.isEmpty() || "NONE".equals(test.get(0))) {
+			return null;
+		}
+		// Podman writes durations in nanoseconds; 0 means Docker's default.
+		return new ImageHealthCheck(nanos(h.get("Interval"), Duration.ofSeconds(30)), nanos(h.get("Timeout"), Duration.ofSeconds(30)),
+			h.get("Retries") instanceof Long n && n > 0 ? (int) (long) n : 3, nanos(h.get("StartPeriod"), Duration.ZERO));
+	}
+
+	private static Duration nanos(Object v, Duration def) {
+		return v instanceof Long n && n > 0 ? Duration.ofNanos(n) : def;
+	}
+
+	@Override
+	public ExecResult runImageHealthCheck(String id, Duration timeout) throws DriverException {
+		return tools.exec(argv("healthcheck", "run", id), env(), timeout);
+	}
+
 	// ---------------------------------------------------------------- events
 
 	@Override

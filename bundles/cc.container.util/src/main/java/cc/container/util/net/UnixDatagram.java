@@ -1,4 +1,4 @@
-package cc.container.logging.internal;
+package cc.container.util.net;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * A Unix-domain datagram socket, which the JDK cannot open, through the C library (JNA). Used to talk to the
- * system logger at {@code /dev/log}; tests also bind one to receive what the daemon sends.
+ * system logger at {@code /dev/log} and to systemd's notification socket ({@code $NOTIFY_SOCKET}, whose name may be
+ * abstract: {@code @name}); tests also bind one to receive what the daemon sends.
  */
 public final class UnixDatagram implements AutoCloseable {
 	private static final int AF_UNIX = 1;
@@ -92,9 +93,17 @@ public final class UnixDatagram implements AutoCloseable {
 	}
 
 	private static byte[] address(Path path) throws IOException {
-		byte[] p = path.toString().getBytes(StandardCharsets.UTF_8);
+		String name = path.toString();
+		boolean abstractName = name.startsWith("@");
+		byte[] p = (abstractName ? name.substring(1) : name).getBytes(StandardCharsets.UTF_8);
 		if (p.length > PATH_MAX) {
 			throw new IOException("socket path too long (" + p.length + " bytes, at most " + PATH_MAX + "): " + path);
+		}
+		if (abstractName) {
+			// An abstract name: a NUL, then the name, and no terminating NUL (the length counts).
+			ByteBuffer b = ByteBuffer.allocate(2 + 1 + p.length).order(ByteOrder.nativeOrder());
+			b.putShort((short) AF_UNIX).put((byte) 0).put(p);
+			return b.array();
 		}
 		ByteBuffer b = ByteBuffer.allocate(2 + p.length + 1).order(ByteOrder.nativeOrder());
 		b.putShort((short) AF_UNIX).put(p).put((byte) 0);
