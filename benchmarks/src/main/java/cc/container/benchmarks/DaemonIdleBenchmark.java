@@ -72,7 +72,7 @@ public final class DaemonIdleBenchmark {
 			}
 			String[] full = run(dist, work, "full", podman, seconds, entries);
 			System.out.printf("%nThe daemon over %d s at monitor_interval 10 (RSS at the end; CPU seconds extrapolated to one hour):%n", seconds);
-			System.out.printf("%-34s %8s %14s %16s %8s%n", "what", "RSS MB", "daemon CPU s/h", "tools' CPU s/h", "threads");
+			System.out.println(HEADER);
 			System.out.println(empty[0]);
 			System.out.println(full[0].replace("%N%", Integer.toString(n)));
 		} finally {
@@ -82,7 +82,23 @@ public final class DaemonIdleBenchmark {
 		}
 	}
 
+	/** The columns of {@link #run}'s row. */
+	static final String HEADER = String.format("%-40s %8s %14s %16s %8s %10s", "what", "RSS MB", "daemon CPU s/h", "tools' CPU s/h", "threads",
+		"tasks/h");
+
 	static String[] run(Path dist, Path work, String name, PodmanSandbox podman, int seconds, List<Object> containers) throws Exception {
+		return run(dist, work, name, podman, seconds, containers,
+			containers.isEmpty() ? "no container (baseline)" : containers.size() + " idle containers (half each runtime)");
+	}
+
+	/**
+	 * Runs the built daemon on {@code containers} and measures it: RSS at the end, its CPU and its children's (the tools
+	 * it ran, once they ended) per hour, its threads, and the tasks started on the machine per hour (processes and threads,
+	 * as the kernel counts them in /proc/stat: the daemon's, the tools' and their own threads; a quiet machine is
+	 * assumed).
+	 */
+	static String[] run(Path dist, Path work, String name, PodmanSandbox podman, int seconds, List<Object> containers, String label)
+		throws Exception {
 		Path wp = work.resolve("work");
 		Files.createDirectories(wp);
 		Files.write(wp.resolve("cc-containers.conf"), Json.write(Map.of("containers", containers)));
@@ -105,15 +121,17 @@ public final class DaemonIdleBenchmark {
 			}
 			Thread.sleep(15_000);
 			long[] before = cpu(d.pid());
+			long forksBefore = forks();
 			Thread.sleep(seconds * 1000L);
 			long[] after = cpu(d.pid());
+			double tasks = (forks() - forksBefore) * 3600.0 / seconds;
 			double hz = 100.0;
 			double self = (after[0] - before[0]) / hz * 3600.0 / seconds;
 			double kids = (after[1] - before[1]) / hz * 3600.0 / seconds;
 			String rss = Sh.run("ps", "-o", "rss=", "-p", Long.toString(d.pid())).trim();
 			String threads = Sh.run("ps", "-o", "nlwp=", "-p", Long.toString(d.pid())).trim();
-			String label = containers.isEmpty() ? "no container (baseline)" : containers.size() + " idle containers (half each runtime)";
-			return new String[] { String.format("%-34s %8.1f %14.1f %16.1f %8s", label, Long.parseLong(rss) / 1024.0, self, kids, threads) };
+			return new String[] { String.format("%-40s %8.1f %14.1f %16.1f %8s %10.0f", label, Long.parseLong(rss) / 1024.0, self, kids, threads,
+				tasks) };
 		} finally {
 			d.destroy();
 			d.waitFor();
@@ -129,6 +147,16 @@ public final class DaemonIdleBenchmark {
 		} catch (Exception e) {
 			return false;
 		}
+	}
+
+	/** The tasks (processes and threads) started on the machine since it booted. */
+	static long forks() throws Exception {
+		for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+			if (line.startsWith("processes ")) {
+				return Long.parseLong(line.substring("processes ".length()).trim());
+			}
+		}
+		return 0;
 	}
 
 	/** utime+stime and cutime+cstime of a process, in clock ticks. */

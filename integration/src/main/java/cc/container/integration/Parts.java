@@ -79,6 +79,11 @@ public record Parts(CommandRunnerImpl runner, PodmanDriver podman, LxcDriver lxc
 			public Path bootIdFile() {
 				return bootIdFile;
 			}
+
+			@Override
+			public String environment(String name) {
+				return null; // never systemd's notification socket of whatever runs the tests
+			}
 		};
 	}
 

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param syslog messages to the system logger
  * @param console messages to the daemon's standard error
  * @param file messages to a rotated file
+ * @param forward how containers' output is forwarded to the system log (for the containers that ask for it)
  */
-public record LoggingSettings(LogLevel level, Syslog syslog, Console console, File file) {
+public record LoggingSettings(LogLevel level, Syslog syslog, Console console, File file, Forward forward) {
 
 	/** Validates that no part is missing. */
 	public LoggingSettings {
@@ -20,6 +21,24 @@ public record LoggingSettings(LogLevel level, Syslog syslog, Console console, Fi
 		Objects.requireNonNull(syslog, "syslog");
 		Objects.requireNonNull(console, "console");
 		Objects.requireNonNull(file, "file");
+		Objects.requireNonNull(forward, "forward");
+	}
+
+	/** Settings with the default forwarding limits (the constructor of version 1.0 of this package). */
+	public LoggingSettings(LogLevel level, Syslog syslog, Console console, File file) {
+		this(level, syslog, console, file, Forward.DEFAULT);
+	}
+
+	/**
+	 * The rate limit of containers' output forwarded to the system log, per container: a burst of {@code burst} lines,
+	 * then {@code rate} lines a second; what is over is dropped and counted.
+	 *
+	 * @param rate lines a second, per container
+	 * @param burst lines at once, per container
+	 */
+	public record Forward(int rate, int burst) {
+		/** 50 lines a second, bursts of 200. */
+		public static final Forward DEFAULT = new Forward(50, 200);
 	}
 
 	/**

@@ -75,6 +75,10 @@ public final class DaemonConfigParser {
 			path(base, fil.nonEmptyString("path", "/var/log/cc-containerd.log")), fil.level("level", level),
 			fil.integer("max_size", 10485760, 4096, 1L << 40), (int) fil.integer("keep", 3, 1, 20));
 		fil.warnUnknown();
+		Fields fwd = log.object("forward");
+		LoggingSettings.Forward forward = new LoggingSettings.Forward((int) fwd.integer("rate", LoggingSettings.Forward.DEFAULT.rate(), 1, 100_000),
+			(int) fwd.integer("burst", LoggingSettings.Forward.DEFAULT.burst(), 1, 1_000_000));
+		fwd.warnUnknown();
 		log.warnUnknown();
 
 		Fields rt = root.object("runtimes");
@@ -92,7 +96,7 @@ public final class DaemonConfigParser {
 
 		DaemonConfig config = new DaemonConfig(file.toAbsolutePath(),
 			new ServiceSettings(workingPath, monitor, command, load, socket, group, logMax),
-			new LoggingSettings(level, syslog, console, fileSink), new RuntimeSettings(podman, lxcSettings), security);
+			new LoggingSettings(level, syslog, console, fileSink, forward), new RuntimeSettings(podman, lxcSettings), security);
 		return new Result(config, List.copyOf(warnings));
 	}
 

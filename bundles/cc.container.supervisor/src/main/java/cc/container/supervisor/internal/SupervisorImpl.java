@@ -75,6 +75,7 @@ public final class SupervisorImpl implements Supervisor {
 	private final StateStore state;
 	private final Poll poll;
 	private final Prober prober;
+	private final Watchdog watchdog;
 	private final AutoCloseable watch;
 	/** Set by the shutdown stop: nothing is started or restarted automatically any more. */
 	private volatile boolean holding;
@@ -95,6 +96,11 @@ public final class SupervisorImpl implements Supervisor {
 		/** The file holding the kernel's boot id. */
 		default Path bootIdFile() {
 			return BOOT_ID;
+		}
+
+		/** A variable of the daemon's environment ({@code NOTIFY_SOCKET}, ...), or {@code null}. */
+		default String environment(String name) {
+			return System.getenv(name);
 		}
 	}
 
@@ -157,6 +163,7 @@ public final class SupervisorImpl implements Supervisor {
 		if (passive) {
 			this.watch = null;
 			this.prober = null;
+			this.watchdog = null;
 			return;
 		}
 		log.info(newBoot ? "First start of the daemon since the device booted: autostart containers are started."
@@ -164,6 +171,7 @@ public final class SupervisorImpl implements Supervisor {
 		this.watch = drivers.watch(this::driverChanged);
 		poll.start();
 		this.prober = new Prober(drivers, machines::values, scheduler, log);
+		this.watchdog = new Watchdog(host::environment, this::supervising, poll::completed, scheduler, log);
 		state.changed();
 	}
 
@@ -192,6 +200,9 @@ public final class SupervisorImpl implements Supervisor {
 		poll.close();
 		if (prober != null) {
 			prober.close();
+		}
+		if (watchdog != null) {
+			watchdog.close();
 		}
 		subscriptions.values().forEach(SupervisorImpl::closeQuietly);
 		subscriptions.clear();

@@ -78,6 +78,24 @@ public final class UnixDatagram implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Sends one datagram to the socket at {@code path} if it can at once: a receiver whose queue is full drops it.
+	 *
+	 * @return whether it was sent
+	 */
+	public boolean offer(Path path, byte[] message) throws IOException {
+		byte[] addr = address(path);
+		try {
+			Holder.C.sendto(fd, message, new NativeLong(message.length), MSG_NOSIGNAL | MSG_DONTWAIT, addr, addr.length);
+			return true;
+		} catch (LastErrorException e) {
+			if (e.getErrorCode() == EAGAIN) {
+				return false;
+			}
+			throw new IOException("cannot send to " + path + ": " + strerror(e), e);
+		}
+	}
+
 	/** Receives one datagram if one is waiting, else returns {@code null}. */
 	public byte[] poll() throws IOException {
 		byte[] buf = new byte[65536];
