@@ -108,7 +108,7 @@ class InstallScriptIT {
 	void theUnitsAreWhatSystemdNeeds() throws Exception {
 		Path units = root.resolve("lib/systemd/system");
 		Set<String> known = Set.of("Description", "Documentation", "After", "Before", "Wants", "Type", "ExecStart", "ExecStop", "ExecReload", "KillMode",
-			"Restart", "RestartSec", "RestartPreventExitStatus", "TimeoutStopSec", "RemainAfterExit", "WantedBy");
+			"Restart", "RestartSec", "RestartPreventExitStatus", "TimeoutStopSec", "RemainAfterExit", "WantedBy", "NotifyAccess", "WatchdogSec");
 		Map<String, Map<String, List<String>>> daemon = unit(units.resolve("cc-containerd.service"));
 		Map<String, Map<String, List<String>>> shutdown = unit(units.resolve("cc-containerd-shutdown.service"));
 		for (Map<String, Map<String, List<String>>> u : List.of(daemon, shutdown)) {
@@ -119,6 +119,9 @@ class InstallScriptIT {
 		assertThat(service.get("ExecStart")).containsExactly("/usr/bin/cc-containerd --config-file /etc/cc-container-mng.conf");
 		assertThat(service.get("KillMode")).containsExactly("process");
 		assertThat(service.get("Restart")).containsExactly("on-failure");
+		// systemd restarts a daemon that stops pinging its watchdog (a hung JVM, a stalled supervision loop).
+		assertThat(service.get("Type")).containsExactly("notify");
+		assertThat(service.get("WatchdogSec")).containsExactly("60");
 		assertThat(shutdown.get("Service").get("ExecStop"))
 			.containsExactly("/usr/bin/cc-containerd --config-file /etc/cc-container-mng.conf --stop-managed-containers");
 		assertThat(shutdown.get("Service").get("RemainAfterExit")).containsExactly("yes");
