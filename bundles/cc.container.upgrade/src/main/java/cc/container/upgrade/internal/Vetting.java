@@ -4,6 +4,7 @@ import cc.container.api.UpgradeException.Kind;
 import cc.container.api.UpgradeException;
 import cc.container.api.config.SecuritySettings;
 import cc.container.util.Bounded;
+import cc.container.util.Sha256;
 import cc.container.util.trust.JarTrust;
 import cc.container.util.upgrade.UpgradeRecord;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -49,12 +49,7 @@ final class Vetting {
 	/** Streams {@code from} into {@code to} (at most {@link #MAX_JAR} bytes), returning its SHA-256 in hex. */
 	static String copy(Path from, Path to) throws IOException, UpgradeException {
 		Bounded.requireRegularFile(from);
-		MessageDigest md;
-		try {
-			md = MessageDigest.getInstance("SHA-256");
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
+		MessageDigest md = Sha256.newDigest();
 		long n = 0;
 		try (InputStream in = Files.newInputStream(from); OutputStream out = Files.newOutputStream(to)) {
 			byte[] buf = new byte[64 << 10];
@@ -67,8 +62,10 @@ final class Vetting {
 				md.update(buf, 0, r);
 				out.write(buf, 0, r);
 			}
+			return HexFormat.of().formatHex(md.digest());
+		} finally {
+			md.reset(); // frees a native digest that a failure abandoned
 		}
-		return HexFormat.of().formatHex(md.digest());
 	}
 
 	/** The bundle headers of the kept copy {@code file} of {@code jar}. */

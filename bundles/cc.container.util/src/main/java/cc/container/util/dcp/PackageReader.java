@@ -1,6 +1,7 @@
 package cc.container.util.dcp;
 
 import cc.container.util.Bounded;
+import cc.container.util.Sha256;
 import cc.container.util.tar.TarEntry;
 import cc.container.util.tar.TarPaths;
 import cc.container.util.tar.TarReader;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -155,9 +155,11 @@ public final class PackageReader {
 					}
 					try (OutputStream out = new DigestOutputStream(new StagingStream(file), md)) {
 						tar.content().transferTo(out);
+						payloadSize = e.size();
+						sha256 = HexFormat.of().formatHex(md.digest());
+					} finally {
+						md.reset(); // frees a native digest that a failure abandoned
 					}
-					payloadSize = e.size();
-					sha256 = HexFormat.of().formatHex(md.digest());
 				}
 				// metadata/* and other files under the four roots are skipped unread
 			}
@@ -278,10 +280,6 @@ public final class PackageReader {
 	}
 
 	static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
+		return Sha256.newDigest();
 	}
 }
