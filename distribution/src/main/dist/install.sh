@@ -133,6 +133,10 @@ if [ "$mode" = install ]; then
 		echo "kept the edited $prefix/conf/jvm.options; the shipped one is $prefix/conf/jvm.options.shipped"
 	fi
 	chmod 755 "$root/bin/cc-containerd" "$root/bin/containerctl" "$root/install.sh"
+	if [ -z "$destdir" ] && { command -v java >/dev/null 2>&1 || [ -n "${JAVA_HOME:-}" ]; }; then
+		# containerctl's class archive, for this device's JVM: the client starts in about half the time.
+		CC_CTL_MAKE_ARCHIVE=1 "$root/bin/containerctl" --socket /nonexistent/socket list >/dev/null 2>&1 || true
+	fi
 	sed "s#^#$prefix/#" "$new_list.rel" > "$new_list"
 	rm -f "$new_list.rel"
 

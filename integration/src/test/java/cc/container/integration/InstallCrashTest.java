@@ -99,8 +99,9 @@ class InstallCrashTest {
 				try (Parts p = Parts.open(config, work.resolve("exec"), work.resolve("boot_id"), TestLogger.into(log))) {
 					Await.until("the recovery of " + id, Duration.ofSeconds(60), () -> !Files.exists(journal));
 					boolean registered = p.store().container(id).isPresent();
-					boolean inRuntime = p.driver(id.equals("crash-pod") ? "podman" : "lxc").states().containsKey(id);
-					assertThat(inRuntime).as("%s: the runtime agrees with the configuration", id).isEqualTo(registered);
+					var states = p.driver(id.equals("crash-pod") ? "podman" : "lxc").states();
+					boolean inRuntime = states.containsKey(id);
+					assertThat(inRuntime).as("%s: the runtime agrees with the configuration (it shows %s)", id, states.keySet()).isEqualTo(registered);
 					if (hit) {
 						assertThat(log).as("the recovery of %s said what it did", id)
 							.anyMatch(l -> l.contains("The installation of " + id + " was interrupted"));

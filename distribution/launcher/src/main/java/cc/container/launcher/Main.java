@@ -92,6 +92,8 @@ public final class Main {
 		props.put("org.apache.felix.log.maxSize", "200");
 		props.put("org.apache.felix.log.storeDebug", "false");
 		props.put("felix.log.level", "1");
+		// The resolver works in the calling thread: no pool of resolver threads idling for ever on a small device.
+		props.put("felix.resolver.parallelism", "1");
 
 		Framework fw = new FrameworkFactory().newFramework(props);
 		fw.init();

@@ -38,6 +38,17 @@ public interface RuntimeDriver {
 	/** Starts a created or stopped container; returns once the runtime reports it started. */
 	void start(String id) throws DriverException;
 
+	/**
+	 * Starts a container, as {@link #start}, and says how it runs right after ({@code null}: the runtime does not know
+	 * it). A driver that learns the new run's pid without another query of its runtime overrides it.
+	 *
+	 * @since 1.1
+	 */
+	default ContainerState startAndGet(String id) throws DriverException {
+		start(id);
+		return states().get(id);
+	}
+
 	/** Stops a container: its stop signal, then after {@code grace} a kill. Stopping a stopped container is no error. */
 	void stop(String id, Duration grace) throws DriverException;
 

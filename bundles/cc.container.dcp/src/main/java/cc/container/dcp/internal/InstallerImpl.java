@@ -33,9 +33,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
@@ -68,7 +69,9 @@ public final class InstallerImpl implements Installer {
 	private final Logger log;
 	private final RuntimeDrivers drivers;
 	private final AutoCloseable watch;
-	private final ExecutorService worker = Executors.newSingleThreadExecutor(Threads.named("cc-installer"));
+	/** One operation at a time, on a thread made when one comes and gone 10 s after the last. */
+	private final ThreadPoolExecutor worker = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+		Threads.named("cc-installer"));
 	private final Duration settle;
 	private final long reserve;
 

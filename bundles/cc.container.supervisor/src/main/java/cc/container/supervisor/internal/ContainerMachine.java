@@ -253,9 +253,7 @@ final class ContainerMachine {
 			}
 		}
 		try {
-			RuntimeDriver driver = requireDriver(d, runtime);
-			driver.start(id);
-			return new Event.Started(driver.states().get(id), cause);
+			return new Event.Started(requireDriver(d, runtime).startAndGet(id), cause);
 		} catch (DriverException x) {
 			return new Event.StartFailed(x, cause, cancellable && cutShort());
 		} catch (RuntimeException x) {

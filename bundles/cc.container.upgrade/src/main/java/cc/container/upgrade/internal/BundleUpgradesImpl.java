@@ -17,10 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -57,7 +58,9 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 	private final Upgrades upgrades;
 	private final Vetting vetting;
 	private final Swap swap;
-	private final ExecutorService worker = Executors.newSingleThreadExecutor(Threads.named("cc-bundle-upgrade"));
+	/** One operation at a time, on a thread made when one comes and gone 10 s after the last. */
+	private final ThreadPoolExecutor worker = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+		Threads.named("cc-bundle-upgrade"));
 
 	/** The manager over the framework of {@code context}; its jars and record live in {@code cc.containerd.upgrades}. */
 	@Activate

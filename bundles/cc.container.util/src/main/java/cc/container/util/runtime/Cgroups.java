@@ -1,26 +1,75 @@
-package cc.container.driver.lxc.internal;
+package cc.container.util.runtime;
 
+import cc.container.api.runtime.ContainerState;
+import cc.container.api.runtime.ContainerStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Statistics of a container from its init process's cgroups, read straight from the files (no process is started):
- * the cgroup v1 controllers where they are mounted, else the unified (v2) hierarchy. Where its cgroups are is told by
- * {@code /proc/<pid>/cgroup}; where the hierarchies are mounted, by {@code /proc/self/mountinfo}.
+ * Statistics of containers from their init processes' cgroups, read straight from the files (no process is started),
+ * for both runtimes: the cgroup v1 controllers where they are mounted, else the unified (v2) hierarchy. Where a
+ * process's cgroups are is told by {@code /proc/<pid>/cgroup}; where the hierarchies are mounted, by
+ * {@code /proc/self/mountinfo}; network counters come from the process's {@code /proc/<pid>/net/dev}.
  */
-final class Cgroups {
+public final class Cgroups {
 	/** Raw counters; -1 where the kernel does not tell. */
 	record Sample(long cpuNanos, long memBytes, long memLimitBytes, long blkRead, long blkWrite, long pids, long netRx, long netTx) {
+	}
+
+	/** Each container's last CPU reading: nanoseconds used, when, and of which pid. */
+	private final Map<String, long[]> lastCpu = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * A statistics sample of every running container of {@code states}: CPU in percent of one CPU since the previous
+	 * sample of the same run (since its start for the first), memory, I/O, pids and network.
+	 */
+	public Map<String, ContainerStats> sample(Collection<ContainerState> states) {
+		Map<String, ContainerStats> out = new LinkedHashMap<>();
+		Instant now = Instant.now();
+		long nowNanos = System.nanoTime();
+		for (ContainerState s : states) {
+			if (!s.running() || s.pid() <= 0) {
+				continue;
+			}
+			Sample c;
+			try {
+				c = read(s.pid());
+			} catch (IOException e) {
+				continue; // it died since its runtime answered
+			}
+			long[] prev = lastCpu.put(s.id(), new long[] { c.cpuNanos(), nowNanos, s.pid() });
+			double cpu = 0;
+			if (prev != null && prev[2] == s.pid() && nowNanos > prev[1] && c.cpuNanos() >= prev[0] && c.cpuNanos() >= 0) {
+				cpu = 100.0 * (c.cpuNanos() - prev[0]) / (nowNanos - prev[1]);
+			} else if (s.startedAt() != null && c.cpuNanos() >= 0) {
+				long lived = Duration.between(s.startedAt(), now).toNanos();
+				cpu = lived > 0 ? 100.0 * c.cpuNanos() / lived : 0;
+			}
+			long uptime = s.startedAt() == null ? -1 : Math.max(0, Duration.between(s.startedAt(), now).toSeconds());
+			out.put(s.id(), new ContainerStats(s.id(), now, uptime, cpu, c.memBytes(), c.memLimitBytes(), c.netRx(), c.netTx(), c.blkRead(),
+				c.blkWrite(), c.pids()));
+		}
+		return out;
+	}
+
+	/** Forgets a container's last reading (it was removed). */
+	public void forget(String id) {
+		lastCpu.remove(id);
 	}
 
 	private final Map<String, Path> v1Mounts = new HashMap<>();
 	private Path v2Mount;
 
-	Cgroups() {
+	/** Reads where the hierarchies are mounted. */
+	public Cgroups() {
 		try {
 			for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
 				int dash = line.indexOf(" - ");

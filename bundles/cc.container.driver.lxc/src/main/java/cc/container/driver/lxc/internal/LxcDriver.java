@@ -15,8 +15,12 @@ import cc.container.util.AtomicFiles;
 import cc.container.util.Bounded;
 import cc.container.util.Threads;
 import cc.container.util.Trees;
+import cc.container.util.runtime.Cgroups;
+import cc.container.util.runtime.FullQueries;
 import cc.container.util.runtime.Listeners;
 import cc.container.util.runtime.LogFile;
+import cc.container.util.runtime.ProcessWatcher;
+import cc.container.util.runtime.Processes;
 import cc.container.util.runtime.RecentStates;
 import cc.container.util.runtime.ToolRunner;
 import cc.container.util.tar.UnpackerFactory;
@@ -32,9 +36,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -55,8 +61,10 @@ import org.osgi.service.log.LoggerFactory;
  * The LXC driver. It uses only the tools of a trimmed LXC ({@code lxc-start}, {@code lxc-stop}, {@code lxc-info},
  * {@code lxc-ls}, {@code lxc-attach}), always with {@code -P <working_path>/installed/lxc}, and
  * only ever touches containers in that lxcpath. Status of all containers comes from one {@code lxc-ls}; statistics
- * from the cgroup files of each container's init, without starting a process; a death is seen by watching the init
- * process (every {@value #WATCH_MS} ms) rather than by polling the tools.
+ * from the cgroup files of each container's init, without starting a process; a death is told by the kernel the moment
+ * the init ends (a pidfd; where the system has none, the init is checked every {@value #WATCH_MS} ms) rather than by
+ * polling the tools. Between the full queries of {@code lxc-ls} ({@link FullQueries}: every minute), what runs is what
+ * the driver started or found and watches.
  */
 @Component(service = RuntimeDriver.class, property = RuntimeDriver.RUNTIME + "=lxc")
 public final class LxcDriver implements RuntimeDriver {
@@ -67,6 +75,8 @@ public final class LxcDriver implements RuntimeDriver {
 	/** Files of a container's folder that the manager or LXC write and read: never links, never shared. */
 	static final List<String> OWN_FILES = List.of("config", "console.log", "console.log.1", START_LOG, PID_FILE, VERSION_FILE);
 	static final long WATCH_MS = 200;
+	/** How often the watched inits are checked when the kernel tells their end itself. */
+	static final long WATCH_SAFETY_MS = 5000;
 	/** How often a start looks whether the container's init runs. */
 	static final long START_POLL_MS = 5;
 	/** Whether setsid(1) is there to give a container's monitor a session of its own. */
@@ -81,9 +91,11 @@ public final class LxcDriver implements RuntimeDriver {
 	private final Listeners<ContainerEvent> listeners;
 	private final ScheduledExecutorService scheduler;
 	private final Map<String, ProcessHandle> watched = new ConcurrentHashMap<>();
-	private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
+	/** The kernel's word on the inits' ends, or null where the system has no pidfd. */
+	private final ProcessWatcher exits = ProcessWatcher.open("cc-lxc-exits");
 	private final Cgroups cgroups = new Cgroups();
 	private final RecentStates recentStates = new RecentStates(STATES_REUSE);
+	private final FullQueries fullQueries = new FullQueries();
 	/** The version file of each container folder, read once: only install and rename change it. */
 	private final Map<Path, String> versions = new ConcurrentHashMap<>();
 
@@ -101,12 +113,40 @@ public final class LxcDriver implements RuntimeDriver {
 		this.log = log;
 		this.listeners = new Listeners<>(log::warn);
 		this.scheduler = Threads.scheduler("cc-lxc-driver");
-		scheduler.scheduleWithFixedDelay(this::watch, WATCH_MS, WATCH_MS, TimeUnit.MILLISECONDS);
+		// The kernel tells the end of a watched init at once (pidfd); the check is then only a safety net.
+		long check = exits == null ? WATCH_MS : WATCH_SAFETY_MS;
+		scheduler.scheduleWithFixedDelay(this::watch, check, check, TimeUnit.MILLISECONDS);
 	}
 
 	@Deactivate
 	public void close() {
 		scheduler.shutdownNow();
+		if (exits != null) {
+			exits.close();
+		}
+	}
+
+	/** Watches a container's init: its end is a died event. */
+	private void watch(String id, ProcessHandle init) {
+		ProcessHandle before = watched.put(id, init);
+		if (exits != null && !init.equals(before)) {
+			exits.watch(id, init, () -> ended(id, init));
+		}
+	}
+
+	private void unwatch(String id) {
+		if (watched.remove(id) != null && exits != null) {
+			exits.unwatch(id);
+		}
+	}
+
+	/** A watched init ended. */
+	private void ended(String id, ProcessHandle init) {
+		if (watched.remove(id, init)) {
+			recentStates.forget();
+			log.debug("The init process {} of LXC container {} ended.", init.pid(), id);
+			listeners.fire(new ContainerEvent(id, ContainerEvent.Type.DIED, Instant.now(), null));
+		}
 	}
 
 	@Override
@@ -274,7 +314,13 @@ public final class LxcDriver implements RuntimeDriver {
 
 	@Override
 	public void start(String id) throws DriverException {
+		startAndGet(id);
+	}
+
+	@Override
+	public ContainerState startAndGet(String id) throws DriverException {
 		requireExists(id);
+		awaitPreviousMonitor(id);
 		Path startLog = dir(id).resolve(START_LOG);
 		try {
 			Files.deleteIfExists(startLog);
@@ -288,11 +334,14 @@ public final class LxcDriver implements RuntimeDriver {
 			// a stale pid file is checked against the process's start time anyway
 		}
 		ProcessHandle init = startDetached(id, startLog, pidFile);
-		if (init != null) {
-			watched.put(id, init);
-			listeners.fire(new ContainerEvent(id, ContainerEvent.Type.STARTED, Instant.now(), null));
-		}
 		recentStates.forget();
+		if (init == null) {
+			return states().get(id); // it ran and ended at once
+		}
+		watch(id, init);
+		listeners.fire(new ContainerEvent(id, ContainerEvent.Type.STARTED, Instant.now(), null));
+		return new ContainerState(id, RuntimeStatus.RUNNING, init.pid(), null, null, init.info().startInstant().orElse(Instant.now()), null,
+			version(id));
 	}
 
 	/**
@@ -318,11 +367,11 @@ public final class LxcDriver implements RuntimeDriver {
 		}
 		long deadline = System.nanoTime() + timeout().toNanos();
 		while (true) {
-			ProcessHandle init = monitor == null ? null : monitor.children().filter(ProcessHandle::isAlive).findFirst().orElse(null);
+			ProcessHandle init = monitor == null ? null : monitor.children().filter(Processes::running).findFirst().orElse(null);
 			if (init != null && !sameProgram(init, monitor)) {
 				return init;
 			}
-			if (monitor == null || !monitor.isAlive()) {
+			if (monitor == null || !Processes.running(monitor)) {
 				// Ended already: a failure says why in its log (errors only); a container that ran and ended at once
 				// is no failure of the start (its death is seen as any other).
 				String why = lastLine(startLog);
@@ -353,25 +402,51 @@ public final class LxcDriver implements RuntimeDriver {
 
 	/**
 	 * The live init process of a container, or {@code null}: {@code lxc-start -p} writes the pid of the container's
-	 * monitor, whose one child is the container's init. A monitor pid that was reused by another process since is
-	 * told apart by its start time, which cannot be after the file was written.
+	 * monitor, whose one child is the container's init.
 	 */
 	private ProcessHandle initProcess(String id) {
+		ProcessHandle monitor = monitor(id);
+		return monitor == null ? null : monitor.children().filter(Processes::running).findFirst().orElse(null);
+	}
+
+	/**
+	 * The live monitor of a container's last start, or {@code null}. A monitor pid that was reused by another process
+	 * since is told apart by its start time, which cannot be after the file was written.
+	 */
+	private ProcessHandle monitor(String id) {
 		Path pidFile = dir(id).resolve(PID_FILE);
 		try {
 			long pid = Long.parseLong(Files.readString(pidFile).trim());
 			Instant written = Files.getLastModifiedTime(pidFile).toInstant();
 			ProcessHandle monitor = ProcessHandle.of(pid).orElse(null);
-			if (monitor == null || !monitor.isAlive()) {
+			if (monitor == null || !Processes.running(monitor)) {
 				return null;
 			}
 			Instant started = monitor.info().startInstant().orElse(null);
-			if (started == null || started.isAfter(written.plusSeconds(5))) {
-				return null;
-			}
-			return monitor.children().filter(ProcessHandle::isAlive).findFirst().orElse(null);
+			return started == null || started.isAfter(written.plusSeconds(5)) ? null : monitor;
 		} catch (IOException | NumberFormatException e) {
 			return null;
+		}
+	}
+
+	/**
+	 * Waits, up to the command timeout, for the monitor of a run whose init ended to finish its clean-up: the kernel
+	 * tells the init's end at once, and a restart with no delay would otherwise meet the old monitor's pid file and
+	 * network and be refused.
+	 */
+	private void awaitPreviousMonitor(String id) {
+		ProcessHandle previous = monitor(id);
+		if (previous == null || previous.children().anyMatch(Processes::running)) {
+			return; // none, or the container runs: lxc-start says so
+		}
+		long deadline = System.nanoTime() + timeout().toNanos();
+		while (Processes.running(previous) && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(START_POLL_MS);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 
@@ -460,13 +535,13 @@ public final class LxcDriver implements RuntimeDriver {
 		if (!stop.ok() && !notRunning(stop)) {
 			throw tools.failed("Stopping LXC container " + id + " for its removal", stop);
 		}
-		watched.remove(id);
+		unwatch(id);
 		try {
 			Trees.delete(dir(id));
 		} catch (IOException e) {
 			throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Removing LXC container " + id + " failed: " + e.getMessage(), e);
 		} finally {
-			lastCpu.remove(id);
+			cgroups.forget(id);
 			versions.remove(dir(id));
 			recentStates.forget();
 		}
@@ -486,20 +561,11 @@ public final class LxcDriver implements RuntimeDriver {
 			recentStates.remember(Map.of());
 			return Map.of();
 		}
-		CommandResult r = run(timeout(), "lxc-ls", "--running", "-1");
-		if (!r.ok()) {
-			throw tools.failed("Listing LXC containers", r);
-		}
-		java.util.Set<String> running = new java.util.HashSet<>();
-		for (String line : r.stdout().split("\n")) {
-			String name = line.trim();
-			if (name.isEmpty()) {
-				continue;
-			}
-			if (!ContainerSpec.isValidId(name) && !name.startsWith(".")) {
-				throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "lxc-ls answered a line it should not: " + line);
-			}
-			running.add(name);
+		Set<String> running = null;
+		long begun = 0;
+		if (fullQueries.due()) {
+			begun = fullQueries.begin();
+			running = running();
 		}
 		List<String> all;
 		try (Stream<Path> s = Files.list(lxcPath())) {
@@ -510,13 +576,15 @@ public final class LxcDriver implements RuntimeDriver {
 		}
 		Map<String, ContainerState> out = new LinkedHashMap<>();
 		for (String id : all) {
-			if (!running.contains(id)) {
-				watched.remove(id);
+			ProcessHandle init = watched.get(id);
+			// Between two full queries, what runs is what the driver started or found and watches.
+			boolean runs = running != null ? running.contains(id) : init != null && Processes.running(init);
+			if (!runs) {
+				unwatch(id);
 				out.put(id, new ContainerState(id, RuntimeStatus.EXITED, 0, null, null, null, null, version(id)));
 				continue;
 			}
-			ProcessHandle init = watched.get(id);
-			if (init == null || !init.isAlive()) {
+			if (init == null || !Processes.running(init)) {
 				init = initProcess(id);
 			}
 			if (init == null) {
@@ -525,14 +593,40 @@ public final class LxcDriver implements RuntimeDriver {
 			}
 			if (init == null) {
 				out.put(id, new ContainerState(id, RuntimeStatus.TRANSITIONING, 0, null, null, null, null, version(id)));
+				fullQueries.invalidate();
 				continue;
 			}
-			watched.putIfAbsent(id, init);
+			if (!init.equals(watched.get(id))) {
+				watch(id, init);
+			}
 			out.put(id, new ContainerState(id, RuntimeStatus.RUNNING, init.pid(), null, null, init.info().startInstant().orElse(null), null,
 				version(id)));
 		}
+		if (running != null) {
+			fullQueries.complete(begun);
+		}
 		recentStates.remember(out);
 		return out;
+	}
+
+	/** The containers {@code lxc-ls} says run: the full query, at least every minute. */
+	private Set<String> running() throws DriverException {
+		CommandResult r = run(timeout(), "lxc-ls", "--running", "-1");
+		if (!r.ok()) {
+			throw tools.failed("Listing LXC containers", r);
+		}
+		Set<String> running = new HashSet<>();
+		for (String line : r.stdout().split("\n")) {
+			String name = line.trim();
+			if (name.isEmpty()) {
+				continue;
+			}
+			if (!ContainerSpec.isValidId(name) && !name.startsWith(".")) {
+				throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "lxc-ls answered a line it should not: " + line);
+			}
+			running.add(name);
+		}
+		return running;
 	}
 
 	static RuntimeStatus status(String lxcState) {
@@ -574,32 +668,7 @@ public final class LxcDriver implements RuntimeDriver {
 		if (states == null) {
 			states = states();
 		}
-		Map<String, ContainerStats> out = new LinkedHashMap<>();
-		Instant now = Instant.now();
-		long nowNanos = System.nanoTime();
-		for (ContainerState s : states.values()) {
-			if (!s.running() || s.pid() <= 0) {
-				continue;
-			}
-			Cgroups.Sample c;
-			try {
-				c = cgroups.read(s.pid());
-			} catch (IOException e) {
-				continue; // it died since lxc-ls answered
-			}
-			long[] prev = lastCpu.put(s.id(), new long[] { c.cpuNanos(), nowNanos, s.pid() });
-			double cpu = 0;
-			if (prev != null && prev[2] == s.pid() && nowNanos > prev[1] && c.cpuNanos() >= prev[0] && c.cpuNanos() >= 0) {
-				cpu = 100.0 * (c.cpuNanos() - prev[0]) / (nowNanos - prev[1]);
-			} else if (s.startedAt() != null && c.cpuNanos() >= 0) {
-				long lived = Duration.between(s.startedAt(), now).toNanos();
-				cpu = lived > 0 ? 100.0 * c.cpuNanos() / lived : 0;
-			}
-			long uptime = s.startedAt() == null ? -1 : Math.max(0, Duration.between(s.startedAt(), now).toSeconds());
-			out.put(s.id(), new ContainerStats(s.id(), now, uptime, cpu, c.memBytes(), c.memLimitBytes(), c.netRx(), c.netTx(), c.blkRead(),
-				c.blkWrite(), c.pids()));
-		}
-		return out;
+		return cgroups.sample(states.values());
 	}
 
 	// ---------------------------------------------------------------- logs
@@ -655,10 +724,8 @@ public final class LxcDriver implements RuntimeDriver {
 	/** Reports the death of every watched init process. */
 	private void watch() {
 		for (Map.Entry<String, ProcessHandle> e : watched.entrySet()) {
-			if (!e.getValue().isAlive() && watched.remove(e.getKey(), e.getValue())) {
-				recentStates.forget();
-				log.debug("The init process {} of LXC container {} ended.", e.getValue().pid(), e.getKey());
-				listeners.fire(new ContainerEvent(e.getKey(), ContainerEvent.Type.DIED, Instant.now(), null));
+			if (!Processes.running(e.getValue())) {
+				ended(e.getKey(), e.getValue());
 			}
 		}
 	}

@@ -17,8 +17,11 @@ import cc.container.api.runtime.RuntimeStatus;
 import cc.container.util.ShellWords;
 import cc.container.util.Threads;
 import cc.container.util.json.Json;
+import cc.container.util.runtime.Cgroups;
+import cc.container.util.runtime.FullQueries;
 import cc.container.util.runtime.Listeners;
 import cc.container.util.runtime.LogFile;
+import cc.container.util.runtime.Processes;
 import cc.container.util.runtime.RecentStates;
 import cc.container.util.runtime.ToolRunner;
 import java.io.IOException;
@@ -33,11 +36,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
@@ -68,9 +73,17 @@ public final class PodmanDriver implements RuntimeDriver {
 	private final ScheduledExecutorService scheduler;
 	/** Each container's k8s-file log, as Podman said where it is (it stays there for the container's life). */
 	private final Map<String, Path> logFiles = new ConcurrentHashMap<>();
-	private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
+	private final Cgroups cgroups = new Cgroups();
+	private final FullQueries fullQueries = new FullQueries();
+	/** The containers as the last full query and the events since describe them. */
+	private final Map<String, ContainerState> view = new ConcurrentHashMap<>();
+	/** Where Podman writes each container's init pid at each start, as Podman said. */
+	private final Map<String, Path> pidFiles = new ConcurrentHashMap<>();
+	/** Counts the died events the stream told: a start that saw one come meanwhile does not trust its own view. */
+	private final AtomicLong deaths = new AtomicLong();
+	/** The containers Podman said the OOM killer hit, until their death is told. */
+	private final Set<String> oomKilled = ConcurrentHashMap.newKeySet();
 	private final Map<String, Boolean> oomByExit = new ConcurrentHashMap<>();
-	private final long hostMemory = hostMemory();
 	private final RecentStates recentStates = new RecentStates(STATES_REUSE);
 	private RunningCommand eventStream;
 	private boolean active = true;
@@ -190,6 +203,8 @@ public final class PodmanDriver implements RuntimeDriver {
 	@Override
 	public void install(ContainerSpec spec, Path payload) throws DriverException {
 		logFiles.remove(spec.id());
+		pidFiles.remove(spec.id());
+		fullQueries.invalidate();
 		List<String> createArgs;
 		try {
 			createArgs = ShellWords.split(spec.createArgs());
@@ -243,12 +258,68 @@ public final class PodmanDriver implements RuntimeDriver {
 	public void start(String id) throws DriverException {
 		checkContainer("Starting", id, timeout(), "start", id);
 		recentStates.forget();
+		fullQueries.invalidate();
+	}
+
+	/**
+	 * Starts it, and learns the new run's pid from the file where Podman writes it ({@code .PidFile}, asked once per
+	 * container): no {@code podman ps} after the start.
+	 */
+	@Override
+	public ContainerState startAndGet(String id) throws DriverException {
+		long deathsBefore = deaths.get();
+		checkContainer("Starting", id, timeout(), "start", id);
+		recentStates.forget();
+		ContainerState s = running(id);
+		if (s == null) {
+			fullQueries.invalidate();
+			return states().get(id); // it ended already, or Podman keeps no pid file for it
+		}
+		ContainerState before = view.get(id);
+		ContainerState now = new ContainerState(id, RuntimeStatus.RUNNING, s.pid(), null, null, s.startedAt(), null,
+			before == null ? null : before.version());
+		view.put(id, now);
+		if (deaths.get() != deathsBefore) {
+			// A death told while it started may be this run's, and the view above may have written over it: the next
+			// question is answered by the runtime.
+			fullQueries.invalidate();
+		}
+		return now;
+	}
+
+	/** The container as running with the pid of its pid file, or null when that process does not run. */
+	private ContainerState running(String id) throws DriverException {
+		Path pidFile = pidFiles.get(id);
+		if (pidFile == null) {
+			CommandResult r = run(timeout(), "container", "inspect", "--format", "{{.PidFile}}", id);
+			String path = r.ok() ? r.stdout().trim() : "";
+			if (path.isEmpty() || !path.startsWith("/")) {
+				return null;
+			}
+			pidFile = Path.of(path);
+			pidFiles.put(id, pidFile);
+		}
+		try {
+			long pid = Long.parseLong(Files.readString(pidFile).trim());
+			ProcessHandle init = ProcessHandle.of(pid).filter(Processes::running).orElse(null);
+			return init == null ? null
+				: new ContainerState(id, RuntimeStatus.RUNNING, pid, null, null, init.info().startInstant().orElse(Instant.now()), null, null);
+		} catch (IOException | NumberFormatException e) {
+			return null;
+		}
 	}
 
 	@Override
 	public void stop(String id, Duration grace) throws DriverException {
 		checkContainer("Stopping", id, timeout().plus(grace), "stop", "--time", Long.toString(grace.toSeconds()), id);
 		recentStates.forget();
+		ContainerState before = view.get(id);
+		if (before != null && before.running()) {
+			// Stopped: its died event (on its way) adds the exit status; no full query is needed for what is known.
+			view.put(id, new ContainerState(id, RuntimeStatus.EXITED, 0, null, null, before.startedAt(), Instant.now(), before.version()));
+		} else {
+			fullQueries.invalidate();
+		}
 	}
 
 	@Override
@@ -256,6 +327,9 @@ public final class PodmanDriver implements RuntimeDriver {
 		checkContainer("Renaming", id, timeout(), "rename", id, newId);
 		logFiles.remove(id);
 		logFiles.remove(newId);
+		pidFiles.remove(id);
+		pidFiles.remove(newId);
+		fullQueries.invalidate();
 		recentStates.forget();
 	}
 
@@ -270,8 +344,10 @@ public final class PodmanDriver implements RuntimeDriver {
 				log.info("The image {} of removed container {} stays: {}", image, id, rmi.reason());
 			}
 		}
-		lastCpu.remove(id);
+		cgroups.forget(id);
 		logFiles.remove(id);
+		pidFiles.remove(id);
+		fullQueries.invalidate();
 		recentStates.forget();
 	}
 
@@ -293,8 +369,30 @@ public final class PodmanDriver implements RuntimeDriver {
 		}
 	}
 
+	/**
+	 * The state of every managed container: while the event stream runs, from what it told since the last full query
+	 * ({@link FullQueries}: at least every minute, and after anything the events do not describe); else from
+	 * {@code podman ps}.
+	 */
 	@Override
 	public Map<String, ContainerState> states() throws DriverException {
+		if (!fullQueries.due() && eventStreamRunning()) {
+			return new LinkedHashMap<>(view);
+		}
+		synchronized (fullQueries) {
+			if (!fullQueries.due() && eventStreamRunning()) {
+				return new LinkedHashMap<>(view); // another caller's query just answered
+			}
+			long begun = fullQueries.begin();
+			Map<String, ContainerState> result = query();
+			view.clear();
+			view.putAll(result);
+			fullQueries.complete(begun);
+			return result;
+		}
+	}
+
+	private Map<String, ContainerState> query() throws DriverException {
 		Object ps = json("Listing containers", run(timeout(), "ps", "--all", "--filter", "label=" + PodmanJson.LABEL_MANAGED + "=true",
 			"--format", "json"));
 		if (!(ps instanceof List)) {
@@ -348,60 +446,8 @@ public final class PodmanDriver implements RuntimeDriver {
 		if (states.values().stream().noneMatch(ContainerState::running)) {
 			return Map.of();
 		}
-		CommandResult r = run(timeout(), "stats", "--no-stream", "--format", "{{json .ContainerStats}}");
-		if (!r.ok()) {
-			throw tools.failed("Reading container statistics", r);
-		}
-		Instant now = Instant.now();
-		Map<String, ContainerStats> out = new LinkedHashMap<>();
-		for (String line : r.stdout().split("\n")) {
-			if (line.isBlank()) {
-				continue;
-			}
-			Object o;
-			try {
-				o = Json.parse(line.getBytes(StandardCharsets.UTF_8));
-			} catch (Json.SyntaxException e) {
-				throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT,
-					"podman stats answered something that is not JSON (" + e.getMessage() + ")");
-			}
-			if (!(o instanceof Map)) {
-				continue;
-			}
-			Map<?, ?> m = (Map<?, ?>) o;
-			String name = PodmanJson.str(m.get("Name"));
-			ContainerState s = states.get(name);
-			if (s == null) {
-				continue; // not a managed container
-			}
-			long cpuNano = PodmanJson.num(m.get("CPUNano"));
-			long systemNano = PodmanJson.num(m.get("SystemNano"));
-			String cid = PodmanJson.str(m.get("ContainerID"));
-			long[] prev = lastCpu.put(name, new long[] { cpuNano, systemNano, cid == null ? 0 : cid.hashCode() });
-			double cpu = PodmanJson.dbl(m.get("CPU"));
-			if (prev != null && cid != null && prev[2] == cid.hashCode() && systemNano > prev[1] && cpuNano >= prev[0]) {
-				cpu = 100.0 * (cpuNano - prev[0]) / (systemNano - prev[1]);
-			}
-			long limit = PodmanJson.num(m.get("MemLimit"));
-			long uptime = s.startedAt() == null ? -1 : Math.max(0, now.getEpochSecond() - s.startedAt().getEpochSecond());
-			out.put(name, new ContainerStats(name, now, uptime, cpu, PodmanJson.num(m.get("MemUsage")),
-				hostMemory > 0 && limit >= hostMemory ? 0 : limit, PodmanJson.num(m.get("NetInput")), PodmanJson.num(m.get("NetOutput")),
-				PodmanJson.num(m.get("BlockInput")), PodmanJson.num(m.get("BlockOutput")), PodmanJson.num(m.get("PIDs"))));
-		}
-		return out;
-	}
-
-	private static long hostMemory() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-				if (line.startsWith("MemTotal:")) {
-					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-				}
-			}
-		} catch (Exception e) {
-			// unknown: limits are reported as Podman gives them
-		}
-		return 0;
+		// From the cgroup files of each container's init, as the LXC driver does: no podman stats process per poll.
+		return cgroups.sample(states.values());
 	}
 
 	// ---------------------------------------------------------------- logs
@@ -555,6 +601,7 @@ public final class PodmanDriver implements RuntimeDriver {
 
 	private synchronized void startEvents() {
 		long started = System.nanoTime();
+		fullQueries.invalidate(); // what happened while no stream ran is asked for
 		try {
 			RunningCommand[] self = new RunningCommand[1];
 			List<String> args = new ArrayList<>(List.of("events", "--format", "json", "--filter", "type=container", "--filter",
@@ -607,6 +654,7 @@ public final class PodmanDriver implements RuntimeDriver {
 			Object o = Json.parse(line.getBytes(StandardCharsets.UTF_8));
 			if (o instanceof Map) {
 				ContainerEvent e = PodmanJson.event((Map<?, ?>) o);
+				follow((Map<?, ?>) o, e);
 				if (e != null) {
 					if (e.type() != ContainerEvent.Type.STARTED) {
 						recentStates.forget();
@@ -616,6 +664,53 @@ public final class PodmanDriver implements RuntimeDriver {
 			}
 		} catch (Json.SyntaxException e) {
 			log.warn("Podman's event stream printed a line that is not JSON; it is ignored: {}", line);
+		}
+	}
+
+	/** Event statuses that change what {@link #states()} answers in ways an event does not say: a full query follows. */
+	private static final Set<String> UNACCOUNTED = Set.of("create", "init", "remove", "rename", "pause", "unpause", "restore", "restart");
+
+	/** Keeps {@link #view} as an event says the container is now. */
+	private void follow(Map<?, ?> raw, ContainerEvent e) {
+		String status = PodmanJson.str(raw.get("Status"));
+		if (e == null) {
+			if (status == null || UNACCOUNTED.contains(status)) {
+				fullQueries.invalidate();
+			}
+			return;
+		}
+		ContainerState before = view.get(e.id());
+		switch (e.type()) {
+			case OOM -> oomKilled.add(e.id());
+			case DIED -> {
+				deaths.incrementAndGet();
+				if (before == null) {
+					fullQueries.invalidate();
+					return;
+				}
+				if (before.startedAt() != null && e.at().isBefore(before.startedAt().minusMillis(500))) {
+					return; // the death of an earlier run, told again (a new stream replays what it missed)
+				}
+				if (before.running() && before.pid() > 0 && ProcessHandle.of(before.pid()).map(Processes::running).orElse(false)) {
+					return; // the run it knows still lives: the death told is an earlier run's, told late
+				}
+				Boolean oom = oomKilled.remove(e.id()) ? Boolean.TRUE : null;
+				view.put(e.id(), new ContainerState(e.id(), RuntimeStatus.EXITED, 0, e.exitCode(), oom, before.startedAt(), e.at(), before.version()));
+			}
+			case STARTED -> {
+				ContainerState s = null;
+				try {
+					s = pidFiles.containsKey(e.id()) ? running(e.id()) : null;
+				} catch (DriverException x) {
+					// the next full query says
+				}
+				if (s == null || before == null) {
+					fullQueries.invalidate();
+					return;
+				}
+				view.put(e.id(), new ContainerState(e.id(), RuntimeStatus.RUNNING, s.pid(), null, null, s.startedAt(), null, before.version()));
+			}
+			default -> fullQueries.invalidate();
 		}
 	}
 
