@@ -14,6 +14,8 @@ import java.security.NoSuchAlgorithmException;
  * OpenSSL's {@code libcrypto} (as nearly every device does), the digest is computed by it; elsewhere by the JDK.
  */
 public final class Sha256 {
+	/** The library's names: the versioned ones first, which a device has without OpenSSL's development files. */
+	private static final String[] NAMES = { "libcrypto.so.3", "libcrypto.so.1.1", "crypto" };
 	private static final Crypto CRYPTO = load();
 	/** What one native call digests at most: the bytes are copied to native memory this much at a time. */
 	private static final int CHUNK = 64 * 1024;
@@ -36,13 +38,18 @@ public final class Sha256 {
 	}
 
 	private static Crypto load() {
-		try {
-			Crypto c = Native.load("crypto", Crypto.class);
-			c.EVP_sha256(); // every symbol used is there (OpenSSL 1.1 and 3)
-			return c;
-		} catch (UnsatisfiedLinkError | NoClassDefFoundError | RuntimeException e) {
-			return null;
+		for (String name : NAMES) {
+			try {
+				Crypto c = Native.load(name, Crypto.class);
+				c.EVP_sha256(); // every symbol used is there (OpenSSL 1.1 and 3)
+				return c;
+			} catch (UnsatisfiedLinkError | RuntimeException e) {
+				// the next name
+			} catch (NoClassDefFoundError e) {
+				return null; // no JNA on this class path (the client's)
+			}
 		}
+		return null;
 	}
 
 	/** A new SHA-256 digest: OpenSSL's where the system has it, else the JDK's. */
