@@ -2,6 +2,7 @@ package cc.container.api.command;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -32,6 +33,36 @@ public interface ContainerCommands {
 		 */
 		default boolean root() {
 			return false;
+		}
+
+		/** A session on these streams; {@code cancelled} is asked whether the caller went away. */
+		static Session of(PrintStream out, PrintStream err, boolean tty, boolean root, BooleanSupplier cancelled) {
+			return new Session() {
+				@Override
+				public PrintStream out() {
+					return out;
+				}
+
+				@Override
+				public PrintStream err() {
+					return err;
+				}
+
+				@Override
+				public boolean tty() {
+					return tty;
+				}
+
+				@Override
+				public boolean cancelled() {
+					return cancelled.getAsBoolean();
+				}
+
+				@Override
+				public boolean root() {
+					return root;
+				}
+			};
 		}
 	}
 

@@ -403,43 +403,21 @@ public final class ControlEndpoint {
 				Frames.exit(out, 1);
 				return;
 			}
-			int status = c.execute(args, new ContainerCommands.Session() {
-				@Override
-				public PrintStream out() {
-					return o;
+			// root: the daemon's own user
+			int status = c.execute(args, ContainerCommands.Session.of(o, e, tty, peer.user().equals(daemonUser), () -> {
+				if (o.checkError() || e.checkError() || !ch.isOpen()) {
+					return true;
 				}
-
-				@Override
-				public PrintStream err() {
-					return e;
-				}
-
-				@Override
-				public boolean tty() {
-					return tty;
-				}
-
-				@Override
-				public boolean root() {
-					return peer.user().equals(daemonUser); // root: the daemon's own user
-				}
-
-				@Override
-				public boolean cancelled() {
-					if (o.checkError() || e.checkError() || !ch.isOpen()) {
+				if (System.nanoTime() - lastSign[0] > 1_000_000_000L) {
+					lastSign[0] = System.nanoTime();
+					try {
+						Frames.write(out, Frames.KEEPALIVE, new byte[0], 0, 0);
+					} catch (IOException x) {
 						return true;
 					}
-					if (System.nanoTime() - lastSign[0] > 1_000_000_000L) {
-						lastSign[0] = System.nanoTime();
-						try {
-							Frames.write(out, Frames.KEEPALIVE, new byte[0], 0, 0);
-						} catch (IOException x) {
-							return true;
-						}
-					}
-					return false;
 				}
-			});
+				return false;
+			}));
 			o.flush();
 			e.flush();
 			Frames.exit(out, status);

@@ -47,32 +47,8 @@ public final class ShellCommands implements ContainerCommands {
 		all.addAll(Arrays.asList(args));
 		PrintStream out = System.out; // the Gogo session's, per thread
 		PrintStream err = System.err;
-		cli.run(all, new Session() {
-			@Override
-			public PrintStream out() {
-				return out;
-			}
-
-			@Override
-			public PrintStream err() {
-				return err;
-			}
-
-			@Override
-			public boolean tty() {
-				return false;
-			}
-
-			@Override
-			public boolean cancelled() {
-				return Thread.currentThread().isInterrupted();
-			}
-
-			@Override
-			public boolean root() {
-				return true; // the Gogo shell is the console of the daemon that root started (cc-containerd --shell)
-			}
-		});
+		// root: the Gogo shell is the console of the daemon that root started (cc-containerd --shell)
+		cli.run(all, Session.of(out, err, false, true, () -> Thread.currentThread().isInterrupted()));
 	}
 
 	@Descriptor("list the managed containers: ID, NAME, RUNTIME, VERSION, STATUS, UPTIME, RESTARTS, AUTOSTART")
