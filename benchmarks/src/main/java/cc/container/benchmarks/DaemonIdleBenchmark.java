@@ -45,31 +45,7 @@ public final class DaemonIdleBenchmark {
 		LxcSandbox lxc = new LxcSandbox(config.service().lxcPath());
 		try {
 			String[] empty = run(dist, work, "empty", podman, seconds, List.of());
-			CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
-			RuntimeDriver p = new PodmanDriver(runner, () -> config, TestLogger.create());
-			RuntimeDriver l = new LxcDriver(runner, () -> config, TestLogger.create());
-			Path image = podman.imageArchive("localhost/bench/idle:1", Busybox.TICKER.replace("sleep 1", "sleep 3600"), work.resolve("i.tar"));
-			Path bundle = LxcBundles.create(work, work.resolve("i.tar.gz"), "i", Busybox.TICKER.replace("sleep 1", "sleep 3600"), null);
-			List<Object> entries = new ArrayList<>();
-			for (int i = 0; i < n; i++) {
-				boolean pod = i % 2 == 0;
-				String id = (pod ? "idle-pod-" : "idle-lxc-") + i;
-				if (pod) {
-					p.install(new ContainerSpec(id, "1", "--network none"), image);
-				} else {
-					l.install(new ContainerSpec(id, "1", ""), bundle);
-				}
-				Map<String, Object> e = new LinkedHashMap<>();
-				e.put("id", id);
-				e.put("runtime", pod ? "podman" : "lxc");
-				e.put("version", "1");
-				if (pod) {
-					e.put("create_args", "--network none");
-				}
-				e.put("autostart", true);
-				e.put("restart", Map.of("enabled", true, "max_retries", 3L, "retry_delay", 1L, "window", 60L));
-				entries.add(e);
-			}
+			List<Object> entries = installIdle(work, podman, config, n, Map.of());
 			String[] full = run(dist, work, "full", podman, seconds, entries);
 			System.out.printf("%nThe daemon over %d s at monitor_interval 10 (RSS at the end; CPU seconds extrapolated to one hour):%n", seconds);
 			System.out.println(HEADER);
@@ -80,6 +56,40 @@ public final class DaemonIdleBenchmark {
 			podman.close();
 			Sh.run("rm", "-rf", work.toString());
 		}
+	}
+
+	/**
+	 * Installs {@code n} idle busybox containers, half Podman and half LXC, in {@code config}'s runtimes; returns their
+	 * entries of {@code cc-containers.conf} (autostart, a restart policy, and {@code extra} in each).
+	 */
+	static List<Object> installIdle(Path work, PodmanSandbox podman, DaemonConfig config, int n, Map<String, Object> extra) throws Exception {
+		CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
+		RuntimeDriver p = new PodmanDriver(runner, () -> config, TestLogger.create());
+		RuntimeDriver l = new LxcDriver(runner, () -> config, TestLogger.create());
+		Path image = podman.imageArchive("localhost/bench/idle:1", Busybox.TICKER.replace("sleep 1", "sleep 3600"), work.resolve("i.tar"));
+		Path bundle = LxcBundles.create(work, work.resolve("i.tar.gz"), "i", Busybox.TICKER.replace("sleep 1", "sleep 3600"), null);
+		List<Object> entries = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			boolean pod = i % 2 == 0;
+			String id = (pod ? "idle-pod-" : "idle-lxc-") + i;
+			if (pod) {
+				p.install(new ContainerSpec(id, "1", "--network none"), image);
+			} else {
+				l.install(new ContainerSpec(id, "1", ""), bundle);
+			}
+			Map<String, Object> e = new LinkedHashMap<>();
+			e.put("id", id);
+			e.put("runtime", pod ? "podman" : "lxc");
+			e.put("version", "1");
+			if (pod) {
+				e.put("create_args", "--network none");
+			}
+			e.put("autostart", true);
+			e.put("restart", Map.of("enabled", true, "max_retries", 3L, "retry_delay", 1L, "window", 60L));
+			e.putAll(extra);
+			entries.add(e);
+		}
+		return entries;
 	}
 
 	/** The columns of {@link #run}'s row. */
@@ -99,16 +109,32 @@ public final class DaemonIdleBenchmark {
 	 */
 	static String[] run(Path dist, Path work, String name, PodmanSandbox podman, int seconds, List<Object> containers, String label)
 		throws Exception {
+		return run(dist, work, name, podman, seconds, containers, label, Map.of(), () -> { });
+	}
+
+	/** What a benchmark does beside a measured daemon. */
+	interface Beside {
+		void run() throws Exception;
+	}
+
+	/**
+	 * The same with {@code extra} sections in the daemon configuration, and {@code during} run while the daemon is
+	 * measured (in the benchmark's own process, whose CPU is not counted).
+	 */
+	static String[] run(Path dist, Path work, String name, PodmanSandbox podman, int seconds, List<Object> containers, String label,
+		Map<String, Object> extra, Beside during) throws Exception {
 		Path wp = work.resolve("work");
 		Files.createDirectories(wp);
 		Files.write(wp.resolve("cc-containers.conf"), Json.write(Map.of("containers", containers)));
 		Files.deleteIfExists(wp.resolve("state.json"));
 		Path conf = work.resolve(name + ".conf");
-		Files.write(conf, Json.write(Map.of(
+		Map<String, Object> tree = new LinkedHashMap<>(Map.of(
 			"service", Map.of("working_path", wp.toString(), "monitor_interval", 10L, "control_socket", work.resolve("c.sock").toString()),
 			"logging", Map.of("level", "WARNING", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
 				"file", Map.of("enabled", true, "path", work.resolve(name + ".log").toString())),
-			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
+			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment()))));
+		tree.putAll(extra);
+		Files.write(conf, Json.write(tree));
 		ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/cc-containerd").toString(), "--config-file", conf.toString())
 			.redirectErrorStream(true).redirectOutput(work.resolve(name + ".out").toFile());
 		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + work.resolve(name + "-cache"));
@@ -122,7 +148,9 @@ public final class DaemonIdleBenchmark {
 			Thread.sleep(15_000);
 			long[] before = cpu(d.pid());
 			long forksBefore = forks();
-			Thread.sleep(seconds * 1000L);
+			long end = System.nanoTime() + seconds * 1_000_000_000L;
+			during.run();
+			Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
 			long[] after = cpu(d.pid());
 			double tasks = (forks() - forksBefore) * 3600.0 / seconds;
 			double hz = 100.0;

@@ -81,7 +81,7 @@ public final class Main {
 		args = CommandLine.resolvePaths(args, Path.of("").toAbsolutePath());
 		List<CommandSpec> group = Commands.groups().get(args.get(0));
 		if (group != null && group.get(0).local() && !args.contains("--help")) {
-			return DcpTool.run(args, out, prefixed(err));
+			return args.get(0).equals("fleet") ? FleetTool.run(args, out, prefixed(err)) : DcpTool.run(args, out, prefixed(err));
 		}
 		return remote(socket, args, out, err);
 	}

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param logging the log sinks
  * @param runtimes how the runtime tools are invoked
  * @param security which packages and bundles the device trusts, and what a package may ask of the host
+ * @param remote the MQTT broker the device reports to, when enabled
  */
-public record DaemonConfig(Path file, ServiceSettings service, LoggingSettings logging, RuntimeSettings runtimes, SecuritySettings security) {
+public record DaemonConfig(Path file, ServiceSettings service, LoggingSettings logging, RuntimeSettings runtimes, SecuritySettings security,
+	RemoteSettings remote) {
 
 	/** Validates that no part is missing. */
 	public DaemonConfig {
@@ -21,6 +23,12 @@ public record DaemonConfig(Path file, ServiceSettings service, LoggingSettings l
 		Objects.requireNonNull(logging, "logging");
 		Objects.requireNonNull(runtimes, "runtimes");
 		Objects.requireNonNull(security, "security");
+		Objects.requireNonNull(remote, "remote");
+	}
+
+	/** A configuration without remote management. */
+	public DaemonConfig(Path file, ServiceSettings service, LoggingSettings logging, RuntimeSettings runtimes, SecuritySettings security) {
+		this(file, service, logging, runtimes, security, RemoteSettings.DISABLED);
 	}
 
 	/** A configuration with the default security settings (the constructor of version 1.0 of this package). */

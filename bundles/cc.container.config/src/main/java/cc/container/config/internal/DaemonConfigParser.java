@@ -4,10 +4,13 @@ import cc.container.api.config.ConfigException;
 import cc.container.api.config.DaemonConfig;
 import cc.container.api.config.LogLevel;
 import cc.container.api.config.LoggingSettings;
+import cc.container.api.config.RemoteSettings;
 import cc.container.api.config.RuntimeSettings;
 import cc.container.api.config.SecuritySettings;
 import cc.container.api.config.ServiceSettings;
 import cc.container.util.json.Json;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,11 +95,12 @@ public final class DaemonConfigParser {
 		lxc.warnUnknown();
 		rt.warnUnknown();
 		SecuritySettings security = security(root.object("security"), base);
+		RemoteSettings remote = remote(root.object("remote"), base);
 		root.warnUnknown();
 
 		DaemonConfig config = new DaemonConfig(file.toAbsolutePath(),
 			new ServiceSettings(workingPath, monitor, command, load, socket, group, logMax),
-			new LoggingSettings(level, syslog, console, fileSink, forward), new RuntimeSettings(podman, lxcSettings), security);
+			new LoggingSettings(level, syslog, console, fileSink, forward), new RuntimeSettings(podman, lxcSettings), security, remote);
 		return new Result(config, List.copyOf(warnings));
 	}
 
@@ -121,6 +125,58 @@ public final class DaemonConfigParser {
 		}
 		sec.warnUnknown();
 		return new SecuritySettings(requirePackages, keys, requireBundles, certificates, unsigned, signed, hostPaths);
+	}
+
+	private static RemoteSettings remote(Fields r, Path base) throws ConfigException {
+		RemoteSettings d = RemoteSettings.DISABLED;
+		boolean enabled = r.bool("enabled", false);
+		String uri = r.nonEmptyString("broker", d.broker().toString());
+		URI broker;
+		try {
+			broker = new URI(uri);
+		} catch (URISyntaxException e) {
+			throw r.error("broker", "must be a URI such as tcp://host:1883 or ssl://host:8883, got \"" + uri + "\"");
+		}
+		if (!("tcp".equals(broker.getScheme()) || "ssl".equals(broker.getScheme())) || broker.getHost() == null) {
+			throw r.error("broker", "must be a URI such as tcp://host:1883 or ssl://host:8883, got \"" + uri + "\"");
+		}
+		String clientId = r.nonEmptyString("client_id", null);
+		if (clientId != null && !clientId.matches("[A-Za-z0-9_.:-]{1,64}")) {
+			throw r.error("client_id", "must be 1 to 64 letters, digits, '_', '.', ':' or '-' (it is a topic level), got \"" + clientId + "\"");
+		}
+		String username = r.nonEmptyString("username", null);
+		Path passwordFile = optionalPath(r, "password_file", base);
+		Path caFile = optionalPath(r, "ca_file", base);
+		Path certFile = optionalPath(r, "cert_file", base);
+		Path keyFile = optionalPath(r, "key_file", base);
+		if ((certFile == null) != (keyFile == null)) {
+			throw r.error(certFile != null ? "cert_file" : "key_file", "must be given with " + (certFile != null ? "key_file" : "cert_file"));
+		}
+		boolean tls = "ssl".equals(broker.getScheme());
+		if (!tls && (caFile != null || certFile != null)) {
+			throw r.error(caFile != null ? "ca_file" : "cert_file", "is for a TLS broker (ssl://), and the broker is " + uri);
+		}
+		int keepAlive = (int) r.integer("keep_alive", d.keepAliveSeconds(), 5, 3600);
+		String prefix = r.nonEmptyString("topic_prefix", d.topicPrefix());
+		if (!prefix.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")) {
+			throw r.error("topic_prefix", "must be topic levels of letters, digits, '_', '.' or '-' separated by '/', got \"" + prefix + "\"");
+		}
+		long buffer = r.integer("buffer_size", d.bufferBytes(), 4096, 1L << 30);
+		List<String> labels = stringList(r, "labels");
+		for (String l : labels) {
+			if (!l.matches("[A-Za-z0-9_.:=-]{1,64}")) {
+				throw r.error("labels", "must list labels of 1 to 64 letters, digits, '_', '.', ':', '=' or '-', got \"" + l + "\"");
+			}
+		}
+		boolean allowHttp = r.bool("allow_http_downloads", false);
+		r.warnUnknown();
+		return new RemoteSettings(enabled, broker, clientId, username, passwordFile, caFile, certFile, keyFile, keepAlive, prefix, buffer, labels,
+			allowHttp);
+	}
+
+	private static Path optionalPath(Fields f, String name, Path base) throws ConfigException {
+		String v = f.nonEmptyString(name, null);
+		return v == null ? null : path(base, v);
 	}
 
 	private static SecuritySettings.Profile profile(Fields f, String name, SecuritySettings.Profile def) throws ConfigException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cc.container.api.config.ConfigException;
 import cc.container.api.config.DaemonConfig;
 import cc.container.api.config.LogLevel;
+import cc.container.api.config.RemoteSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -160,5 +161,36 @@ class DaemonConfigParserTest {
 		for (String name : List.of("debug", "Info", "WARN", "warning", "error", "CRITICAL")) {
 			assertThat(parse("{\"logging\": {\"level\": \"" + name + "\"}}").config().logging().level()).isNotNull();
 		}
+	}
+
+	@Test
+	void remoteManagementIsOffByDefaultAndReadWhole() throws Exception {
+		assertThat(parse("{}").config().remote().enabled()).isFalse();
+		RemoteSettings r = DaemonConfigParser.parse(Path.of("/etc/cc/d.conf"), """
+			{"remote": {"enabled": true, "broker": "ssl://broker.example:8883", "client_id": "dev-7", "username": "dev",
+			            "password_file": "pw", "ca_file": "/etc/cc/ca.pem", "cert_file": "c.pem", "key_file": "c.key",
+			            "keep_alive": 30, "topic_prefix": "acme/fleet", "buffer_size": 65536, "labels": ["site=lab"]}}
+			""".getBytes(StandardCharsets.UTF_8)).config().remote();
+		assertThat(r.enabled()).isTrue();
+		assertThat(r.tls()).isTrue();
+		assertThat(r.clientId()).isEqualTo("dev-7");
+		assertThat(r.passwordFile()).isEqualTo(Path.of("/etc/cc/pw"));
+		assertThat(r.certFile()).isEqualTo(Path.of("/etc/cc/c.pem"));
+		assertThat(r.keepAliveSeconds()).isEqualTo(30);
+		assertThat(r.topicPrefix()).isEqualTo("acme/fleet");
+		assertThat(r.bufferBytes()).isEqualTo(65536);
+		assertThat(r.labels()).containsExactly("site=lab");
+	}
+
+	@Test
+	void aBadRemoteSectionIsRefusedWithOneSentence() {
+		assertThatThrownBy(() -> parse("{\"remote\": {\"broker\": \"http://x:1883\"}}")).isInstanceOf(ConfigException.class)
+			.hasMessageContaining("remote.broker").hasMessageContaining("must be a URI such as tcp://host:1883 or ssl://host:8883");
+		assertThatThrownBy(() -> parse("{\"remote\": {\"broker\": \"ssl://x:8883\", \"cert_file\": \"/c.pem\"}}"))
+			.hasMessageContaining("remote.cert_file").hasMessageContaining("must be given with key_file");
+		assertThatThrownBy(() -> parse("{\"remote\": {\"ca_file\": \"/ca.pem\"}}")).hasMessageContaining("is for a TLS broker (ssl://)");
+		assertThatThrownBy(() -> parse("{\"remote\": {\"client_id\": \"a/b\"}}")).hasMessageContaining("remote.client_id");
+		assertThatThrownBy(() -> parse("{\"remote\": {\"topic_prefix\": \"a/#\"}}")).hasMessageContaining("remote.topic_prefix");
+		assertThatThrownBy(() -> parse("{\"remote\": {\"buffer_size\": 10}}")).hasMessageContaining("remote.buffer_size");
 	}
 }

@@ -25,6 +25,17 @@ public final class Commands {
 	/** The log levels, as {@code daemon log-level} takes them. */
 	public static final List<String> LEVELS = List.of("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL");
 
+	/** The broker options of the fleet commands, then {@code more}. */
+	private static List<CommandSpec.Option> fleetOptions(CommandSpec.Option... more) {
+		List<CommandSpec.Option> o = new java.util.ArrayList<>(List.of(option("--broker", Type.WORD, "URI", "tcp://host:1883 or ssl://host:8883"),
+			option("--username", Type.WORD, "U", "user name"), option("--password-file", Type.PATH, "F", "a file holding the password"),
+			option("--ca-file", Type.PATH, "F", "CA certificates (PEM)"), option("--cert-file", Type.PATH, "F", "client certificate (PEM)"),
+			option("--key-file", Type.PATH, "F", "its key (PKCS#8 PEM)"), option("--prefix", Type.WORD, "P", "topic prefix (cc-container-mng)"),
+			option("--label", Type.WORD, "L", "only the devices with this label")));
+		o.addAll(List.of(more));
+		return o;
+	}
+
 	/** The commands, in the order {@code --help} lists them. */
 	public static final List<CommandSpec> ALL = List.of(
 		spec("list", "ID, NAME, RUNTIME, VERSION, STATUS, UPTIME, RESTARTS, AUTOSTART", List.of(), List.of(JSON)),
@@ -62,6 +73,12 @@ public final class Commands {
 		local("dcp verify", "validate a package and check its signature", List.of(param("file.dcp", Type.PATH, "package file")),
 			List.of(option("--keys", Type.PATH, "D", "the folder of trusted keys (/etc/cc-container-mng/trusted-keys)"),
 				option("--key", Type.PATH, "K", "one trusted key (<name>.pub)"))),
+		local("fleet devices", "the devices on an MQTT broker and their containers (runs without a daemon)", List.of(), fleetOptions(
+			option("--wait", Type.NUMBER, "SECONDS", "how long to collect the retained messages (2)"), JSON)),
+		local("fleet send", "run one command on a set of devices and wait for every answer (runs without a daemon)", List.of(), fleetOptions(
+			option("--command", Type.WORD, "'CMD ARGS'", "the command, as containerctl takes it ('restart web')"),
+			option("--devices", Type.WORD, "ID,ID", "the devices (or --label)"),
+			option("--timeout", Type.NUMBER, "SECONDS", "how long to wait for the answers (30)"), JSON)),
 		spec("daemon status", "the daemon: version, uptime, configuration problems", List.of(), List.of(JSON)),
 		spec("daemon log-level", "change the log level until the daemon restarts", List.of(param("level", Type.LEVEL, "log level")), List.of()),
 		spec("daemon reload", "read both configuration files again and apply what changed", List.of(), List.of()),

@@ -49,22 +49,27 @@ public final class ReportJson {
 		m.put("stats", c.stats() == null ? null : stats(c.stats()));
 		List<Object> h = new ArrayList<>();
 		for (HistoryEntry e : c.history()) {
-			Map<String, Object> x = new LinkedHashMap<>();
-			x.put("at", time(e.at()));
-			x.put("event", e.event());
-			x.put("exit_code", e.exitCode() == null ? null : (Object) (long) e.exitCode());
-			x.put("signal", e.signal());
-			x.put("oom", e.oom());
-			x.put("decision", e.decision());
-			if (e.detail() != null) {
-				x.put("detail", e.detail());
-			}
-			h.add(x);
+			h.add(history(e));
 		}
 		m.put("history", h);
 		m.put("drm", c.drm() == null ? null : Drm.json(c.drm()));
 		m.put("health", c.health() == null ? null : health(c.health()));
 		return m;
+	}
+
+	/** One entry of a container's restart history. */
+	public static Map<String, Object> history(HistoryEntry e) {
+		Map<String, Object> x = new LinkedHashMap<>();
+		x.put("at", time(e.at()));
+		x.put("event", e.event());
+		x.put("exit_code", e.exitCode() == null ? null : (Object) (long) e.exitCode());
+		x.put("signal", e.signal());
+		x.put("oom", e.oom());
+		x.put("decision", e.decision());
+		if (e.detail() != null) {
+			x.put("detail", e.detail());
+		}
+		return x;
 	}
 
 	/** What a container's health check says. */

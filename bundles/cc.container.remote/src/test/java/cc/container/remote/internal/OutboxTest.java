@@ -1,0 +1,93 @@
+package cc.container.remote.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cc.container.remote.internal.Outbox.Message;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxTest {
+	@TempDir
+	Path dir;
+
+	static List<Message> drain(Outbox o) throws Exception {
+		List<Message> out = new ArrayList<>();
+		while (o.pending() > 0) {
+			Outbox.Batch b = o.next(o.position(), 7);
+			out.addAll(b.messages());
+			o.acknowledge(b.end());
+		}
+		return out;
+	}
+
+	@Test
+	void messagesComeOutInOrderAndTheFileEmptiesOnceAllAreAcknowledged() throws Exception {
+		Outbox o = new Outbox(dir, 1 << 20);
+		for (int i = 0; i < 50; i++) {
+			o.add(new Message("t/" + i, i % 2 == 0, "{\"n\":" + i + "}"));
+		}
+		List<Message> got = drain(o);
+		assertThat(got).hasSize(50);
+		for (int i = 0; i < 50; i++) {
+			assertThat(got.get(i)).isEqualTo(new Message("t/" + i, i % 2 == 0, "{\"n\":" + i + "}"));
+		}
+		assertThat(Files.size(dir.resolve("outbox.jsonl"))).isZero();
+	}
+
+	@Test
+	void whatWasNotAcknowledgedSurvivesARestartAndIsSentAgain() throws Exception {
+		Outbox o = new Outbox(dir, 1 << 20);
+		for (int i = 0; i < 10; i++) {
+			o.add(new Message("t", false, "m" + i));
+		}
+		Outbox.Batch first = o.next(o.position(), 4);
+		o.acknowledge(first.end());
+		o.next(first.end(), 3); // read, never acknowledged: the daemon stopped
+		Outbox again = new Outbox(dir, 1 << 20);
+		assertThat(drain(again)).extracting(Message::payload).containsExactly("m4", "m5", "m6", "m7", "m8", "m9");
+	}
+
+	@Test
+	void pastTheBoundTheOldestGoAndAreCounted() throws Exception {
+		long bound = 4096;
+		Outbox o = new Outbox(dir, bound);
+		int n = 400;
+		int sent = 0;
+		for (int i = 0; i < n; i++) {
+			o.add(new Message("dev/telemetry", false, String.format("{\"n\":%05d}", i)));
+			assertThat(o.pending()).isLessThanOrEqualTo(bound);
+			assertThat(Files.size(dir.resolve("outbox.jsonl"))).isLessThanOrEqualTo(bound);
+			if (i == 100) {
+				// The broker acknowledged a part: what it has need not stay, and the file still keeps to the bound.
+				Outbox.Batch b = o.next(o.position(), 10);
+				o.acknowledge(b.end());
+				sent = b.messages().size();
+			}
+		}
+		long dropped = o.takeDropped();
+		assertThat(dropped).isPositive();
+		List<Message> kept = drain(o);
+		assertThat(sent + dropped + kept.size()).isEqualTo(n);
+		// The newest are kept, in order, with no gap.
+		for (int i = 0; i < kept.size(); i++) {
+			assertThat(kept.get(i).payload()).isEqualTo(String.format("{\"n\":%05d}", n - kept.size() + i));
+		}
+		assertThat(o.takeDropped()).isZero();
+	}
+
+	@Test
+	void aLineTornByAPowerCutIsSkipped() throws Exception {
+		Outbox o = new Outbox(dir, 1 << 20);
+		o.add(new Message("t", false, "before"));
+		// The power went while a message was being written: no line end after it.
+		Files.writeString(dir.resolve("outbox.jsonl"), "{\"t\":\"t\",\"p\":\"to", StandardOpenOption.APPEND);
+		Outbox reopened = new Outbox(dir, 1 << 20);
+		reopened.add(new Message("t", false, "after"));
+		assertThat(drain(reopened)).extracting(Message::payload).containsExactly("before", "after");
+	}
+}
