@@ -13,7 +13,11 @@ import cc.container.testing.PodmanSandbox;
 import cc.container.testing.Sh;
 import cc.container.util.json.Json;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -526,5 +530,38 @@ class RemoteIT {
 		assertThat(partly.out()).contains("\"device\" : \"ghost\"", "no answer within 3 s");
 
 		assertThat(fleet("send", "--command", "list").status()).isEqualTo(2);
+	}
+
+	@Test
+	@Order(8)
+	void aBrokerThatAcceptsAndNeverAnswersIsLeftAndTriedAgain() throws Exception {
+		try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			List<Socket> accepted = new CopyOnWriteArrayList<>();
+			Thread acceptor = new Thread(() -> {
+				try {
+					while (true) {
+						accepted.add(silent.accept()); // never a byte back
+					}
+				} catch (IOException e) {
+					// closed
+				}
+			});
+			acceptor.start();
+			Path d = Files.createDirectories(dir.resolve("silent"));
+			Map<String, Object> r = remote("tcp://127.0.0.1:" + silent.getLocalPort(), "dev-silent");
+			Daemon other = Daemon.start(d, "--config-file", remoteConfig(d, r).toString());
+			try {
+				Await.until("a second connection after the first was never answered", WAIT, () -> accepted.size() >= 2);
+				assertThat(Daemon.fileContains(d.resolve("cc-containerd.log"), "Remote management: cannot connect to tcp://127.0.0.1:" + silent.getLocalPort()))
+					.isTrue();
+				assertThat(CtlIT.exec(List.of(Daemon.DIST.resolve("bin/containerctl").toString(), "--config-file", d.resolve("cc-container-mng.conf")
+					.toString(), "daemon", "status"), d).status()).as("the daemon answers meanwhile").isZero();
+			} finally {
+				other.close();
+				for (Socket x : accepted) {
+					x.close();
+				}
+			}
+		}
 	}
 }
