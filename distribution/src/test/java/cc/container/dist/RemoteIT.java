@@ -92,6 +92,7 @@ class RemoteIT {
 			MqttConnectOptions o = new MqttConnectOptions();
 			o.setCleanSession(clean);
 			o.setAutomaticReconnect(!clean);
+			o.setMaxReconnectDelay(2000); // back at once when the broker is
 			o.setUserName(Mosquitto.USER);
 			o.setPassword(Mosquitto.PASSWORD.toCharArray());
 			client.connect(o);
@@ -386,7 +387,9 @@ class RemoteIT {
 		broker.restart();
 		assertThat(largest).as("the buffer's bound").isLessThanOrEqualTo(BUFFER);
 		try (s) {
-			Await.until("the buffer-dropped notice and the crash's event", WAIT, () -> s.on(topic("events")).stream()
+			// The device tries again with a back-off up to a minute (plus an attempt the broker may leave unanswered while it
+			// starts): up to about 90 s after the broker is back.
+			Await.until("the buffer-dropped notice and the crash's event", Duration.ofSeconds(180), () -> s.on(topic("events")).stream()
 				.anyMatch(m -> "history".equals(m.json().get("type")) && "rm-pod".equals(m.json().get("container")))
 				&& s.on(topic("events")).stream().anyMatch(m -> "buffer-dropped".equals(m.json().get("type"))));
 			Map<String, Object> dropped = s.on(topic("events")).stream().filter(m -> "buffer-dropped".equals(m.json().get("type"))).findFirst()

@@ -35,7 +35,7 @@ final class CommandDesk {
 		"config get", "config set", "bundle list", "daemon status");
 	static final int MAX_ARGS = 64;
 	static final int MAX_ARG = 4096;
-	static final int MAX_OUTPUT = 64 << 10;
+	static final int MAX_OUTPUT = 32 << 10;
 	/** The largest package a URL may give. */
 	static final long MAX_DOWNLOAD = 2L << 30;
 	/** How long a download may take in all. */
@@ -127,7 +127,7 @@ final class CommandDesk {
 				// Not root: loading code into the daemon stays a decision taken on the device.
 				status = commands.execute(args, ContainerCommands.Session.of(o, e, false, false, () -> false));
 			}
-			return answer(id, status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8).strip());
+			return answer(id, status, printable(out.toString(StandardCharsets.UTF_8)), printable(err.toString(StandardCharsets.UTF_8)).strip());
 		} finally {
 			if (download != null) {
 				try {
@@ -198,6 +198,18 @@ final class CommandDesk {
 		} finally {
 			c.disconnect();
 		}
+	}
+
+	/** The text without control characters but line ends and tabs (a container's colours, say), which JSON escapes sixfold. */
+	static String printable(String s) {
+		StringBuilder b = new StringBuilder(s.length());
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			if (c >= 0x20 && c != 0x7f || c == '\n' || c == '\t') {
+				b.append(c);
+			}
+		}
+		return b.toString();
 	}
 
 	private Map<String, Object> answer(String id, int status, String output, String error) {

@@ -331,6 +331,8 @@ final class Link implements AutoCloseable {
 		if (closed) {
 			return;
 		}
+		// Each attempt with a new client: one that failed may be left mid-connect or mid-disconnect, refusing the next.
+		abandonClient();
 		String problem = describe(e);
 		if (!problem.equals(lastProblem)) {
 			log.warn("Remote management: cannot connect to {} ({}); the device tries again, up to every {} s, and keeps what it would send.",

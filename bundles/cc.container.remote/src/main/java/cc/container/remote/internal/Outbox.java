@@ -36,6 +36,12 @@ final class Outbox {
 	record Batch(List<Message> messages, long end) {
 	}
 
+	/**
+	 * The longest line kept: one read of {@link #next} takes it whole. Commands' answers are kept well below it (their
+	 * output is cut at 32 KiB, with no control characters, so even escaped twice it fits).
+	 */
+	static final int MAX_LINE = 256 << 10;
+
 	private final Path file;
 	private final Path posFile;
 	private final long bound;
@@ -83,8 +89,8 @@ final class Outbox {
 		}
 		line.put("p", m.payload());
 		byte[] bytes = (Json.writeCompact(line) + "\n").getBytes(StandardCharsets.UTF_8);
-		if (bytes.length > bound) {
-			dropped++; // larger than the whole buffer
+		if (bytes.length > bound || bytes.length > MAX_LINE) {
+			dropped++; // larger than the whole buffer, or than a line may be
 			return;
 		}
 		// The file never holds more than the bound: room is made before the message is written.
@@ -143,7 +149,7 @@ final class Outbox {
 		}
 		try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
 			f.seek(at);
-			byte[] buf = new byte[(int) Math.min(size - at, 256 << 10)];
+			byte[] buf = new byte[(int) Math.min(size - at, MAX_LINE)];
 			f.readFully(buf);
 			int start = 0;
 			for (int i = 0; i < buf.length && out.size() < max; i++) {
@@ -156,8 +162,8 @@ final class Outbox {
 				}
 				start = i + 1;
 			}
-			if (start == 0 && buf.length == 256 << 10) {
-				// one line longer than a read: no message is that long; skip it
+			if (start == 0 && buf.length == MAX_LINE) {
+				// a line longer than any message written: not one of ours; skip it
 				start = buf.length;
 			}
 			return new Batch(out, at + start);

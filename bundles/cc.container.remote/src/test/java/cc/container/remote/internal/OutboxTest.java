@@ -90,4 +90,23 @@ class OutboxTest {
 		reopened.add(new Message("t", false, "after"));
 		assertThat(drain(reopened)).extracting(Message::payload).containsExactly("before", "after");
 	}
+
+	@Test
+	void aMessageLongerThanALineMayBeIsDroppedAndCountedAndTheLargestAnswerFits() throws Exception {
+		Outbox o = new Outbox(dir, 8 << 20);
+		o.add(new Message("t", false, "x".repeat(Outbox.MAX_LINE)));
+		assertThat(o.takeDropped()).isEqualTo(1);
+		assertThat(o.pending()).isZero();
+		// The largest answer a command gives: its output cut at 32 KiB, every character one that JSON escapes, twice.
+		String output = "\\\"".repeat(CommandDesk.MAX_OUTPUT / 2);
+		String answer = cc.container.util.json.Json.writeCompact(java.util.Map.of("id", "a", "output", output));
+		o.add(new Message("t", false, answer));
+		assertThat(o.takeDropped()).isZero();
+		assertThat(drain(o)).extracting(Message::payload).containsExactly(answer);
+	}
+
+	@Test
+	void controlCharactersLeaveAnAnswerButLineEndsAndTabsStay() {
+		assertThat(CommandDesk.printable("\u001b[31mred\u001b[0m\tok\r\n")).isEqualTo("[31mred[0m\tok\n");
+	}
 }
