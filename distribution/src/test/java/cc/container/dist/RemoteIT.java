@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import cc.container.testing.Await;
 import cc.container.testing.BundleJars;
 import cc.container.testing.Busybox;
+import cc.container.testing.Decoy;
 import cc.container.testing.LxcBundles;
 import cc.container.testing.LxcSandbox;
 import cc.container.testing.Mosquitto;
@@ -64,6 +65,8 @@ class RemoteIT {
 	static Daemon daemon;
 	static HttpServer http;
 	static Path served;
+	/** The "host file" a hostile URL points at: a canary under the test's folder, never one of the machine's. */
+	static Decoy decoy;
 
 	/** One message a subscriber received. */
 	record Msg(String topic, String payload, boolean retained, Instant at) {
@@ -198,9 +201,10 @@ class RemoteIT {
 			"stats_list_of_metrics", List.of("uptime", "net/rx", "disk/read"))).toString()).status()).isZero();
 		assertThat(ctl("install", pkg("rm-quiet", "podman", null).toString()).status()).isZero();
 		served = pkg("rm-url", "podman", null);
+		decoy = new Decoy(dir.resolve("decoy"));
 		http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		http.createContext("/moved", x -> {
-			x.getResponseHeaders().add("Location", "file:///etc/passwd");
+			x.getResponseHeaders().add("Location", decoy.canary().toUri().toString());
 			x.sendResponseHeaders(302, -1);
 			x.close();
 		});
@@ -332,7 +336,7 @@ class RemoteIT {
 			Map<String, Object> path = s.command(DEVICE, List.of("install", served.toString()));
 			assertThat(path).containsEntry("status", 2L);
 			assertThat((String) path.get("error")).startsWith("install takes its package by --url");
-			assertThat((String) s.command(DEVICE, List.of("install", "--url", "file:///etc/passwd")).get("error"))
+			assertThat((String) s.command(DEVICE, List.of("install", "--url", decoy.canary().toUri().toString())).get("error"))
 				.startsWith("--url must be an https:// URL");
 			assertThat(Files.readString(dir.resolve("work/cc-containers.conf"))).isEqualTo(before);
 			assertThat(ctl("bundle", "list").out()).isEqualTo(bundlesBefore);
@@ -340,7 +344,9 @@ class RemoteIT {
 			String url = "http://127.0.0.1:" + http.getAddress().getPort();
 			Map<String, Object> moved = s.command(DEVICE, List.of("install", "--url", url + "/moved"));
 			assertThat(moved).containsEntry("status", 1L);
-			assertThat((String) moved.get("error")).contains("the server redirected to file:///etc/passwd; give the package's own URL");
+			assertThat((String) moved.get("error")).contains("the server redirected to " + decoy.canary().toUri() + "; give the package's own URL");
+			assertThat(decoy.intact()).isTrue();
+			assertThat(dir.resolve("work/remote/downloads")).isEmptyDirectory();
 			Map<String, Object> missing = s.command(DEVICE, List.of("install", "--url", url + "/nothing.tar.gz"));
 			assertThat(missing).containsEntry("status", 1L);
 			assertThat((String) missing.get("error")).contains("the server answered 404");

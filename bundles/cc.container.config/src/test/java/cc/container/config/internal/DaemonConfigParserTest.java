@@ -166,16 +166,16 @@ class DaemonConfigParserTest {
 	@Test
 	void remoteManagementIsOffByDefaultAndReadWhole() throws Exception {
 		assertThat(parse("{}").config().remote().enabled()).isFalse();
-		RemoteSettings r = DaemonConfigParser.parse(Path.of("/etc/cc/d.conf"), """
+		RemoteSettings r = DaemonConfigParser.parse(Path.of("/opt/cc/d.conf"), """
 			{"remote": {"enabled": true, "broker": "ssl://broker.example:8883", "client_id": "dev-7", "username": "dev",
-			            "password_file": "pw", "ca_file": "/etc/cc/ca.pem", "cert_file": "c.pem", "key_file": "c.key",
+			            "password_file": "pw", "ca_file": "/opt/cc/ca.pem", "cert_file": "c.pem", "key_file": "c.key",
 			            "keep_alive": 30, "topic_prefix": "acme/fleet", "buffer_size": 65536, "labels": ["site=lab"]}}
 			""".getBytes(StandardCharsets.UTF_8)).config().remote();
 		assertThat(r.enabled()).isTrue();
 		assertThat(r.tls()).isTrue();
 		assertThat(r.clientId()).isEqualTo("dev-7");
-		assertThat(r.passwordFile()).isEqualTo(Path.of("/etc/cc/pw"));
-		assertThat(r.certFile()).isEqualTo(Path.of("/etc/cc/c.pem"));
+		assertThat(r.passwordFile()).isEqualTo(Path.of("/opt/cc/pw"));
+		assertThat(r.certFile()).isEqualTo(Path.of("/opt/cc/c.pem"));
 		assertThat(r.keepAliveSeconds()).isEqualTo(30);
 		assertThat(r.topicPrefix()).isEqualTo("acme/fleet");
 		assertThat(r.bufferBytes()).isEqualTo(65536);

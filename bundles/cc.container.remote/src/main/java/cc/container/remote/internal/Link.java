@@ -65,8 +65,11 @@ final class Link implements AutoCloseable {
 	private final ScheduledExecutorService thread = Threads.scheduler("cc-remote");
 	private final ThreadPoolExecutor commandThread = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(16),
 		Threads.named("cc-remote-command"));
-	/** The state last published of each container (its state.json object without statistics). */
-	private final Map<String, String> published = new HashMap<>();
+	/**
+	 * The report last published of each container, without statistics: compared as a record each second, so that the
+	 * JSON is made only when something changed.
+	 */
+	private final Map<String, ContainerReport> published = new HashMap<>();
 	/** The time of the newest history entry published as an event, per container. */
 	private final Map<String, Instant> eventsUpTo = new HashMap<>();
 	private MqttAsyncClient client;
@@ -133,12 +136,14 @@ final class Link implements AutoCloseable {
 		for (ContainerReport r : reports) {
 			ids.add(r.id());
 			removed.remove(r.id());
-			Map<String, Object> state = ReportJson.container(r);
-			state.remove("stats"); // telemetry carries them, as the drm block asks
-			String json = Json.writeCompact(state);
-			if (!json.equals(published.get(r.id()))) {
-				enqueue(topics.state(r.id()), true, json);
-				published.put(r.id(), json);
+			// Without statistics: telemetry carries them, as the drm block asks.
+			ContainerReport bare = new ContainerReport(r.id(), r.friendlyName(), r.runtime(), r.version(), r.desired(), r.status(), r.pid(),
+				r.startedAt(), r.exitedAt(), r.exitCode(), r.restarts(), null, r.history(), r.drm(), r.health());
+			if (!bare.equals(published.get(r.id()))) {
+				Map<String, Object> state = ReportJson.container(bare);
+				state.remove("stats");
+				enqueue(topics.state(r.id()), true, Json.writeCompact(state));
+				published.put(r.id(), bare);
 			}
 			Instant upTo = eventsUpTo.get(r.id());
 			Instant newest = upTo;

@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** What packages ask of the host, rule by rule, and what each profile lets through. */
+/**
+ * What packages ask of the host, rule by rule, and what each profile lets through. The policy only reads the options;
+ * still, every host path here is a made-up {@code /srv/decoy}, never one of the machine's own folders.
+ */
 class PrivilegePolicyTest {
 
 	@ParameterizedTest(name = "podman {0} -> {1}")
@@ -28,15 +31,15 @@ class PrivilegePolicyTest {
 		--cap-add=NET_ADMIN                          | CAPABILITIES
 		--device /dev/ttyUSB0                        | DEVICES
 		--device-cgroup-rule=a                       | DEVICES
-		-v /:/host                                   | HOST_PATHS
-		--volume=/etc:/etc:ro                        | HOST_PATHS
+		-v /srv/decoy:/host                          | HOST_PATHS
+		--volume=/srv/decoy:/etc:ro                  | HOST_PATHS
 		--mount type=bind,source=/data,target=/data  | HOST_PATHS
 		--mount type=bind,src=/data,dst=/data        | HOST_PATHS
 		--security-opt seccomp=unconfined            | UNCONFINED
 		--security-opt apparmor=unconfined           | UNCONFINED
 		--security-opt label=disable                 | UNCONFINED
-		--env-file /etc/shadow                       | HOST_PATHS
-		--rootfs /                                   | HOST_PATHS
+		--env-file /srv/decoy/env                    | HOST_PATHS
+		--rootfs /srv/decoy                          | HOST_PATHS
 		""")
 	void podmanOptionsThatReachTheHost(String args, Rule rule) {
 		assertThat(PrivilegePolicy.podman(args)).singleElement().satisfies(a -> assertThat(a.rule()).isEqualTo(rule));
@@ -63,9 +66,9 @@ class PrivilegePolicyTest {
 		lxc.hook.pre-start = /bin/sh -c touch           | HOOKS
 		lxc.hook.start-host = /usr/bin/evil              | HOOKS
 		lxc.include = /usr/share/lxc/config/common.conf  | INCLUDES
-		lxc.mount.fstab = /etc/fstab.evil                | INCLUDES
+		lxc.mount.fstab = /srv/decoy/fstab               | INCLUDES
 		lxc.mount.entry = /srv/data srv none bind 0 0    | HOST_PATHS
-		lxc.mount.entry = /etc etc none rbind,ro 0 0     | HOST_PATHS
+		lxc.mount.entry = /srv/decoy etc none rbind,ro 0 0 | HOST_PATHS
 		lxc.mount.entry = /dev/ttyUSB0 dev/ttyUSB0 none bind,optional,create=file 0 0 | DEVICES
 		lxc.cgroup2.devices.allow = c 188:* rwm          | DEVICES
 		lxc.cgroup.devices.allow = a                     | DEVICES
@@ -105,10 +108,10 @@ class PrivilegePolicyTest {
 		--privileged --network host --tty     | DEFAULT    |
 		--cap-add NET_ADMIN --device /dev/x   | DEFAULT    |
 		--pid host                            | DEFAULT    | a host namespace (--pid host)
-		-v /etc:/host-etc                     | DEFAULT    | a host path (-v /etc:/host-etc)
+		-v /srv/decoy:/host-etc               | DEFAULT    | a host path (-v /srv/decoy:/host-etc)
 		--security-opt seccomp=unconfined     | DEFAULT    |
 		--security-opt seccomp=unconfined     | STRICT     | an unconfined security profile (--security-opt seccomp=unconfined)
-		--pid host -v /:/host                 | PRIVILEGED |
+		--pid host -v /srv/decoy:/host        | PRIVILEGED |
 		--network host                        | STRICT     | the host's network (--network host)
 		""")
 	void eachProfileAllowsWhatItSays(String args, Profile profile, String refused) {
@@ -125,7 +128,8 @@ class PrivilegePolicyTest {
 		-v /srv/data:/data                | true
 		-v /srv/data/sub:/data            | true
 		-v /srv/database:/data            | false
-		-v /srv/data/../../etc:/data      | false
+		-v /srv/data/../decoy:/data       | false
+		-v /srv:/data                     | false
 		-v ./rel:/data                    | false
 		""")
 	void hostPathsListedByTheDeviceAreAllowedUnderAnyProfile(String args, boolean allowed) {
