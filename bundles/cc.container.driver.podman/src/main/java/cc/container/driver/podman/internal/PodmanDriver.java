@@ -337,7 +337,24 @@ public final class PodmanDriver implements RuntimeDriver {
 	public void remove(String id) throws DriverException {
 		CommandResult inspect = checkContainer("Inspecting", id, timeout(), "container", "inspect", "--format", "{{.ImageName}}", id);
 		String image = inspect.stdout().trim();
-		checkContainer("Removing", id, timeout().plusSeconds(10), "rm", "--force", "--time", "10", id);
+		for (int attempt = 1;; attempt++) {
+			try {
+				checkContainer("Removing", id, timeout().plusSeconds(10), "rm", "--force", "--time", "10", id);
+				break;
+			} catch (DriverException e) {
+				// A container whose Podman process was killed mid-way can hold its shm mount a moment longer: Podman's
+				// own clean-up is still releasing it. Asked again, it goes.
+				if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("device or resource busy")) {
+					throw e;
+				}
+				try {
+					Thread.sleep(500L * attempt);
+				} catch (InterruptedException x) {
+					Thread.currentThread().interrupt();
+					throw e;
+				}
+			}
+		}
 		if (image.startsWith(IMAGE_REPO)) {
 			CommandResult rmi = run(timeout(), "rmi", image);
 			if (!rmi.ok()) {
