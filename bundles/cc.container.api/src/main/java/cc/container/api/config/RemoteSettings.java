@@ -23,18 +23,30 @@ import java.util.Objects;
  * @param labels the device's labels, which a fleet tool selects devices by
  * @param allowHttpDownloads whether {@code install --url} may take a plain {@code http://} URL (HTTPS always), which
  *        anyone on the network path could answer: for a laboratory, or with signed packages required
+ * @param reconnectMaxSeconds the longest wait between two attempts to reach the broker (the wait doubles from one
+ *        second up to it, each with a random part)
  */
 public record RemoteSettings(boolean enabled, URI broker, String clientId, String username, Path passwordFile, Path caFile, Path certFile,
-	Path keyFile, int keepAliveSeconds, String topicPrefix, long bufferBytes, List<String> labels, boolean allowHttpDownloads) {
+	Path keyFile, int keepAliveSeconds, String topicPrefix, long bufferBytes, List<String> labels, boolean allowHttpDownloads,
+	int reconnectMaxSeconds) {
+	/** The default of {@code reconnect_max_delay}. */
+	public static final int RECONNECT_MAX_SECONDS = 60;
 	/** Off. */
 	public static final RemoteSettings DISABLED = new RemoteSettings(false, URI.create("tcp://localhost:1883"), null, null, null, null, null, null,
-		60, "cc-container-mng", 4L << 20, List.of(), false);
+		60, "cc-container-mng", 4L << 20, List.of(), false, RECONNECT_MAX_SECONDS);
 
 	/** Validates that every required part is present. */
 	public RemoteSettings {
 		Objects.requireNonNull(broker, "broker");
 		Objects.requireNonNull(topicPrefix, "topicPrefix");
 		labels = List.copyOf(labels);
+	}
+
+	/** The settings of API 1.1, with the default longest wait between attempts. */
+	public RemoteSettings(boolean enabled, URI broker, String clientId, String username, Path passwordFile, Path caFile, Path certFile,
+		Path keyFile, int keepAliveSeconds, String topicPrefix, long bufferBytes, List<String> labels, boolean allowHttpDownloads) {
+		this(enabled, broker, clientId, username, passwordFile, caFile, certFile, keyFile, keepAliveSeconds, topicPrefix, bufferBytes, labels,
+			allowHttpDownloads, RECONNECT_MAX_SECONDS);
 	}
 
 	/** Whether the connection is TLS. */

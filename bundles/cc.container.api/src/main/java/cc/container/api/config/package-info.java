@@ -3,7 +3,7 @@
  * ({@link cc.container.api.config.DaemonConfiguration}, {@link cc.container.api.config.ContainersConfiguration}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package cc.container.api.config;
 
 import org.osgi.annotation.bundle.Export;

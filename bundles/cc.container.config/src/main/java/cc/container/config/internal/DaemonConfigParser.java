@@ -169,9 +169,10 @@ public final class DaemonConfigParser {
 			}
 		}
 		boolean allowHttp = r.bool("allow_http_downloads", false);
+		int reconnectMax = (int) r.integer("reconnect_max_delay", d.reconnectMaxSeconds(), 1, 3600);
 		r.warnUnknown();
 		return new RemoteSettings(enabled, broker, clientId, username, passwordFile, caFile, certFile, keyFile, keepAlive, prefix, buffer, labels,
-			allowHttp);
+			allowHttp, reconnectMax);
 	}
 
 	private static Path optionalPath(Fields f, String name, Path base) throws ConfigException {

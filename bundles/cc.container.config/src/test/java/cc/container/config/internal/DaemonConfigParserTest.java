@@ -169,7 +169,8 @@ class DaemonConfigParserTest {
 		RemoteSettings r = DaemonConfigParser.parse(Path.of("/opt/cc/d.conf"), """
 			{"remote": {"enabled": true, "broker": "ssl://broker.example:8883", "client_id": "dev-7", "username": "dev",
 			            "password_file": "pw", "ca_file": "/opt/cc/ca.pem", "cert_file": "c.pem", "key_file": "c.key",
-			            "keep_alive": 30, "topic_prefix": "acme/fleet", "buffer_size": 65536, "labels": ["site=lab"]}}
+			            "keep_alive": 30, "topic_prefix": "acme/fleet", "buffer_size": 65536, "labels": ["site=lab"],
+			            "reconnect_max_delay": 300}}
 			""".getBytes(StandardCharsets.UTF_8)).config().remote();
 		assertThat(r.enabled()).isTrue();
 		assertThat(r.tls()).isTrue();
@@ -180,6 +181,8 @@ class DaemonConfigParserTest {
 		assertThat(r.topicPrefix()).isEqualTo("acme/fleet");
 		assertThat(r.bufferBytes()).isEqualTo(65536);
 		assertThat(r.labels()).containsExactly("site=lab");
+		assertThat(r.reconnectMaxSeconds()).isEqualTo(300);
+		assertThat(parse("{\"remote\": {}}").config().remote().reconnectMaxSeconds()).isEqualTo(60);
 	}
 
 	@Test
@@ -192,5 +195,6 @@ class DaemonConfigParserTest {
 		assertThatThrownBy(() -> parse("{\"remote\": {\"client_id\": \"a/b\"}}")).hasMessageContaining("remote.client_id");
 		assertThatThrownBy(() -> parse("{\"remote\": {\"topic_prefix\": \"a/#\"}}")).hasMessageContaining("remote.topic_prefix");
 		assertThatThrownBy(() -> parse("{\"remote\": {\"buffer_size\": 10}}")).hasMessageContaining("remote.buffer_size");
+		assertThatThrownBy(() -> parse("{\"remote\": {\"reconnect_max_delay\": 0}}")).hasMessageContaining("remote.reconnect_max_delay");
 	}
 }

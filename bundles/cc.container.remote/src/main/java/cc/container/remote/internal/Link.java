@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -41,12 +42,12 @@ import org.osgi.service.log.Logger;
 /**
  * A device's link to its broker (docs/remote.md): one thread ({@code cc-remote}) that once a second publishes what
  * changed (each container's state, retained; its restart history as events), the telemetry that is due, and drains
- * the {@link Outbox} while the broker is there; connects and reconnects with a back-off up to a minute; hands commands
+ * the {@link Outbox} while the broker is there; connects and reconnects with a jittered back-off up to
+ * {@code reconnect_max_delay}; hands commands
  * to a thread made while one runs. Nothing here waits on supervision, and supervision never waits on it.
  */
 final class Link implements AutoCloseable {
 	static final int QOS = 1;
-	static final long MAX_BACKOFF_MS = 60_000;
 	/** Messages drained per tick at most, so that a long backlog does not hold back the next samples for long. */
 	static final int DRAIN_PER_TICK = 5000;
 	static final int CONNECT_TIMEOUT_S = 10;
@@ -114,7 +115,7 @@ final class Link implements AutoCloseable {
 			List<ContainerReport> reports = supervisor.containers();
 			publishStates(reports);
 			for (Telemetry.Sample s : telemetry.due(reports, System.currentTimeMillis())) {
-				enqueue(topics.telemetry(s.id()), false, Json.writeCompact(s.payload()));
+				outbox.add(new Message(topics.telemetry(s.id()), false, Json.writeCompact(s.payload()), true));
 			}
 			long dropped = outbox.takeDropped();
 			if (dropped > 0) {
@@ -341,11 +342,13 @@ final class Link implements AutoCloseable {
 		String problem = describe(e);
 		if (!problem.equals(lastProblem)) {
 			log.warn("Remote management: cannot connect to {} ({}); the device tries again, up to every {} s, and keeps what it would send.",
-				settings.broker(), problem, MAX_BACKOFF_MS / 1000);
+				settings.broker(), problem, settings.reconnectMaxSeconds());
 			lastProblem = problem;
 		}
-		long delay = backoffMs;
-		backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+		// Half the back-off, then a random part of the other half: a fleet that lost its broker does not come back all in
+		// the same second.
+		long delay = backoffMs / 2 + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+		backoffMs = Math.min(backoffMs * 2, settings.reconnectMaxSeconds() * 1000L);
 		thread.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
 	}
 

@@ -3,6 +3,8 @@ package cc.container.remote.internal;
 import cc.container.util.AtomicFiles;
 import cc.container.util.json.Json;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +24,25 @@ import java.util.Map;
  * The messages a device has yet to see acknowledged by the broker, in order, on disk: one JSON line each in
  * {@code outbox.jsonl}, and in {@code outbox.pos} how far the broker acknowledged. Everything a device publishes goes
  * through it, so that a broker away (for minutes, or while the daemon restarts) loses nothing but what the bound drops:
- * past {@code bound} bytes unsent, the oldest messages go first, and how many went is counted. The file is emptied each
+ * past {@code bound} bytes unsent, what matters least goes first: expendable messages (telemetry) and retained ones a
+ * later message on the same topic replaces, oldest first; only then the oldest of the rest (events, answers). How many
+ * went is counted. The file is emptied each
  * time the broker has acknowledged all of it, so that it stays small while the broker is there. A line torn by a power
  * cut is skipped when read.
  *
  * <p>Not thread-safe: the remote link's one thread uses it.
  */
 final class Outbox {
-	/** One message to publish. */
-	record Message(String topic, boolean retained, String payload) {
+	/**
+	 * One message to publish.
+	 *
+	 * @param expendable whether it goes before the others when the bound is reached (telemetry: the next sample tells
+	 *        nearly as much)
+	 */
+	record Message(String topic, boolean retained, String payload, boolean expendable) {
+		Message(String topic, boolean retained, String payload) {
+			this(topic, retained, payload, false);
+		}
 	}
 
 	/** Messages read from {@link #next}, and the position after the last of them. */
@@ -87,6 +100,9 @@ final class Outbox {
 		if (m.retained()) {
 			line.put("r", true);
 		}
+		if (m.expendable()) {
+			line.put("x", true);
+		}
 		line.put("p", m.payload());
 		byte[] bytes = (Json.writeCompact(line) + "\n").getBytes(StandardCharsets.UTF_8);
 		if (bytes.length > bound || bytes.length > MAX_LINE) {
@@ -96,7 +112,7 @@ final class Outbox {
 		// The file never holds more than the bound: room is made before the message is written.
 		if (size + bytes.length > bound) {
 			if (size - pos + bytes.length > bound) {
-				dropOldest(bytes.length);
+				makeRoom(bytes.length);
 			} else {
 				compact(pos); // only what the broker has already acknowledged goes
 			}
@@ -195,28 +211,106 @@ final class Outbox {
 	}
 
 	/**
-	 * Drops whole messages from the front until, with {@code incoming} bytes more, at most nine tenths of the bound
-	 * would wait, then compacts the file.
+	 * Drops whole waiting messages until, with {@code incoming} bytes more, at most nine tenths of the bound would wait:
+	 * first the expendable ones and the retained ones a later message on the same topic replaces, oldest first; then, if
+	 * that is not enough, the oldest of the rest. Three passes over the file, each streamed: memory stays flat whatever
+	 * the bound, and this runs once per tenth of the bound.
 	 */
-	private void dropOldest(long incoming) throws IOException {
-		long target = size + incoming - bound * 9 / 10;
-		long at = pos;
-		long n = 0;
+	private void makeRoom(long incoming) throws IOException {
+		long need = size - pos + incoming - bound * 9 / 10;
+		// Pass 1: the last retained message of each topic, which nothing replaces.
+		Map<String, Long> lastRetained = new HashMap<>();
+		long[] index = {0};
+		forEachWaiting((m, length) -> {
+			if (m != null && m.retained()) {
+				lastRetained.put(m.topic(), index[0]);
+			}
+			index[0]++;
+		});
+		// Pass 2: how far the droppable ones go, then how far the rest must.
+		long[] freed = {0};
+		long[] lastDroppable = {-1};
+		long[] restFrom = {0};
+		long[] lastOfRest = {-1};
+		index[0] = 0;
+		forEachWaiting((m, length) -> {
+			if (m == null || freed[0] >= need) {
+				index[0]++;
+				return;
+			}
+			if (droppable(m, index[0], lastRetained)) {
+				freed[0] += length;
+				lastDroppable[0] = index[0];
+			}
+			index[0]++;
+		});
+		if (freed[0] < need) {
+			lastDroppable[0] = Long.MAX_VALUE; // all of them
+			index[0] = 0;
+			forEachWaiting((m, length) -> {
+				if (m != null && !droppable(m, index[0], lastRetained) && freed[0] < need) {
+					freed[0] += length;
+					lastOfRest[0] = index[0];
+				}
+				index[0]++;
+			});
+		}
+		// Pass 3: the file again without them (and without torn lines).
+		Path tmp = file.resolveSibling(AtomicFiles.TEMP_PREFIX + file.getFileName());
+		long[] gone = {0};
+		try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING),
+			64 << 10)) {
+			index[0] = 0;
+			forEachWaitingLine((m, line) -> {
+				long i = index[0]++;
+				if (m == null) {
+					return;
+				}
+				if (droppable(m, i, lastRetained) ? i <= lastDroppable[0] : i <= lastOfRest[0]) {
+					gone[0]++;
+					return;
+				}
+				out.write(line);
+			});
+		}
+		dropped += gone[0];
+		replaceWith(tmp);
+	}
+
+	private static boolean droppable(Message m, long index, Map<String, Long> lastRetained) {
+		return m.expendable() || m.retained() && lastRetained.get(m.topic()) > index;
+	}
+
+	/** What a pass over the waiting messages is told of each line: its message ({@code null} if torn) and its bytes. */
+	private interface LineVisitor {
+		void visit(Message m, byte[] line) throws IOException;
+	}
+
+	private interface LengthVisitor {
+		void visit(Message m, long length) throws IOException;
+	}
+
+	private void forEachWaiting(LengthVisitor v) throws IOException {
+		forEachWaitingLine((m, line) -> v.visit(m, line.length));
+	}
+
+	/** Reads the waiting lines in order, each with its line end. */
+	private void forEachWaitingLine(LineVisitor v) throws IOException {
 		try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 << 10)) {
 			in.skipNBytes(pos);
+			ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+			long at = pos;
 			int c;
 			while (at < size && (c = in.read()) >= 0) {
 				at++;
+				line.write(c);
 				if (c == '\n') {
-					n++;
-					if (at >= target) {
-						break;
-					}
+					byte[] bytes = line.toByteArray();
+					v.visit(parse(new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8)), bytes);
+					line.reset();
 				}
 			}
 		}
-		dropped += n;
-		compact(at);
 	}
 
 	/** Rewrites the file from {@code from} on (streamed, then renamed into place) and makes that its start. */
@@ -227,6 +321,11 @@ final class Outbox {
 			in.skipNBytes(from);
 			in.transferTo(out);
 		}
+		replaceWith(tmp);
+	}
+
+	/** Makes {@code tmp} the file, holding only waiting messages. */
+	private void replaceWith(Path tmp) throws IOException {
 		Files.setPosixFilePermissions(tmp, AtomicFiles.OWNER_ONLY);
 		// The position first: a power cut between the two sends some messages twice, never skips one.
 		AtomicFiles.write(posFile, "0".getBytes(StandardCharsets.US_ASCII), AtomicFiles.OWNER_ONLY);
@@ -240,7 +339,7 @@ final class Outbox {
 		try {
 			if (Json.parse(line.getBytes(StandardCharsets.UTF_8)) instanceof Map<?, ?> m && m.get("t") instanceof String t
 				&& m.get("p") instanceof String p) {
-				return new Message(t, Boolean.TRUE.equals(m.get("r")), p);
+				return new Message(t, Boolean.TRUE.equals(m.get("r")), p, Boolean.TRUE.equals(m.get("x")));
 			}
 		} catch (Json.SyntaxException e) {
 			// a line torn by a power cut

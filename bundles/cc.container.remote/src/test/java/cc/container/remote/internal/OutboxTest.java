@@ -81,6 +81,55 @@ class OutboxTest {
 	}
 
 	@Test
+	void pastTheBoundTelemetryAndReplacedStatesGoFirstAndEventsStay() throws Exception {
+		long bound = 4096;
+		Outbox o = new Outbox(dir, bound);
+		String state = "{\"status\":\"%s\",\"pad\":\"" + "x".repeat(300) + "\"}";
+		o.add(new Message("dev/events", false, "{\"crash\":1}"));
+		o.add(new Message("dev/a/state", true, String.format(state, "exited")));
+		o.add(new Message("dev/b/state", true, String.format(state, "running")));
+		int n = 300;
+		for (int i = 0; i < n; i++) {
+			o.add(new Message("dev/a/telemetry", false, String.format("{\"n\":%05d}", i), true));
+			if (i == 150) {
+				o.add(new Message("dev/events", false, "{\"crash\":2}"));
+				o.add(new Message("dev/a/state", true, String.format(state, "running")));
+			}
+			assertThat(Files.size(dir.resolve("outbox.jsonl"))).isLessThanOrEqualTo(bound);
+		}
+		long dropped = o.takeDropped();
+		List<Message> kept = drain(o);
+		assertThat(kept.size() + dropped).isEqualTo(n + 5);
+		// Every event, and the latest state of each container, in the order they came.
+		assertThat(kept.stream().filter(m -> !m.topic().endsWith("telemetry")).map(Message::payload).toList()).containsExactly("{\"crash\":1}",
+			String.format(state, "running"), "{\"crash\":2}", String.format(state, "running"));
+		assertThat(kept.get(1).topic()).isEqualTo("dev/b/state");
+		assertThat(kept.get(3).topic()).isEqualTo("dev/a/state");
+		// The newest samples, in order, with no gap.
+		List<String> samples = kept.stream().filter(m -> m.topic().endsWith("telemetry")).map(Message::payload).toList();
+		assertThat(samples).isNotEmpty();
+		for (int i = 0; i < samples.size(); i++) {
+			assertThat(samples.get(i)).isEqualTo(String.format("{\"n\":%05d}", n - samples.size() + i));
+		}
+		assertThat(kept).allMatch(m -> m.expendable() == m.topic().endsWith("telemetry"));
+	}
+
+	@Test
+	void eventsAloneOverTheBoundGoOldestFirst() throws Exception {
+		Outbox o = new Outbox(dir, 4096);
+		o.add(new Message("dev/a/telemetry", false, "{\"n\":0}", true));
+		for (int i = 0; i < 200; i++) {
+			o.add(new Message("dev/events", false, String.format("{\"e\":%05d}", i)));
+		}
+		long dropped = o.takeDropped();
+		List<Message> kept = drain(o);
+		assertThat(kept.size() + dropped).isEqualTo(201);
+		assertThat(kept).noneMatch(Message::expendable);
+		assertThat(kept.get(kept.size() - 1).payload()).isEqualTo("{\"e\":00199}");
+		assertThat(kept.get(0).payload()).isEqualTo(String.format("{\"e\":%05d}", 200 - kept.size()));
+	}
+
+	@Test
 	void aLineTornByAPowerCutIsSkipped() throws Exception {
 		Outbox o = new Outbox(dir, 1 << 20);
 		o.add(new Message("t", false, "before"));
