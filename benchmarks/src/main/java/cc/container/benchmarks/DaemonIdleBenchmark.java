@@ -51,6 +51,11 @@ public final class DaemonIdleBenchmark {
 			System.out.println(HEADER);
 			System.out.println(empty[0]);
 			System.out.println(full[0].replace("%N%", Integer.toString(n)));
+			System.out.println();
+			System.out.println("no container:");
+			System.out.println(empty[1]);
+			System.out.println(n + " idle containers:");
+			System.out.println(full[1]);
 		} finally {
 			lxc.close();
 			podman.close();
@@ -147,11 +152,13 @@ public final class DaemonIdleBenchmark {
 			}
 			Thread.sleep(15_000);
 			long[] before = cpu(d.pid());
+			Map<String, Long> threadsBefore = threadCpu(d.pid());
 			long forksBefore = forks();
 			long end = System.nanoTime() + seconds * 1_000_000_000L;
 			during.run();
 			Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
 			long[] after = cpu(d.pid());
+			Map<String, Long> threadsAfter = threadCpu(d.pid());
 			double tasks = (forks() - forksBefore) * 3600.0 / seconds;
 			double hz = 100.0;
 			double self = (after[0] - before[0]) / hz * 3600.0 / seconds;
@@ -159,11 +166,45 @@ public final class DaemonIdleBenchmark {
 			String rss = Sh.run("ps", "-o", "rss=", "-p", Long.toString(d.pid())).trim();
 			String threads = Sh.run("ps", "-o", "nlwp=", "-p", Long.toString(d.pid())).trim();
 			return new String[] { String.format("%-40s %8.1f %14.1f %16.1f %8s %10.0f", label, Long.parseLong(rss) / 1024.0, self, kids, threads,
-				tasks) };
+				tasks), byThread(threadsBefore, threadsAfter, after[0] - before[0], seconds) };
 		} finally {
 			d.destroy();
 			d.waitFor();
 		}
+	}
+
+	/** The CPU ticks of each of a process's threads, by "name (tid)". */
+	static Map<String, Long> threadCpu(long pid) throws Exception {
+		Map<String, Long> out = new LinkedHashMap<>();
+		try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+			for (Path t : tasks.toList()) {
+				try {
+					String stat = Files.readString(t.resolve("stat"));
+					String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+					String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+					out.put(name + " (" + t.getFileName() + ")", Long.parseLong(f[11]) + Long.parseLong(f[12]));
+				} catch (java.io.IOException e) {
+					// the thread ended meanwhile
+				}
+			}
+		}
+		return out;
+	}
+
+	/** Where the daemon's CPU went, by thread, per hour: the busiest first, and what threads that ended took. */
+	static String byThread(Map<String, Long> before, Map<String, Long> after, long total, int seconds) {
+		Map<String, Long> used = new LinkedHashMap<>();
+		long live = 0;
+		for (Map.Entry<String, Long> e : after.entrySet()) {
+			long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+			live += d;
+			used.merge(e.getKey().replaceAll(" \\(\\d+\\)$", "").replaceAll("-\\d+$", "-N"), d, Long::sum);
+		}
+		used.put("(threads that ended meanwhile)", Math.max(0, total - live));
+		StringBuilder b = new StringBuilder("  daemon CPU s/h by thread:");
+		used.entrySet().stream().filter(e -> e.getValue() > 0).sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(10)
+			.forEach(e -> b.append(String.format("%n    %-36s %6.1f", e.getKey(), e.getValue() / 100.0 * 3600.0 / seconds)));
+		return b.toString();
 	}
 
 	@SuppressWarnings("unchecked")
