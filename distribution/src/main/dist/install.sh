@@ -133,6 +133,15 @@ if [ "$mode" = install ]; then
 		echo "kept the edited $prefix/conf/jvm.options; the shipped one is $prefix/conf/jvm.options.shipped"
 	fi
 	chmod 755 "$root/bin/cc-containerd" "$root/bin/containerctl" "$root/install.sh"
+	native="$root/lib/ctl/containerctl-native"
+	if [ -f "$native" ]; then
+		chmod 755 "$native"
+		# Built for the build machine: on a device of another architecture it cannot run, and containerctl uses the JVM.
+		if [ -z "$destdir" ] && ! "$native" --native-check >/dev/null 2>&1; then
+			chmod 644 "$native"
+			echo "the native containerctl does not run on this machine (built for another architecture?): containerctl uses the JVM"
+		fi
+	fi
 	if [ -z "$destdir" ] && { command -v java >/dev/null 2>&1 || [ -n "${JAVA_HOME:-}" ]; }; then
 		# containerctl's class archive, for this device's JVM: the client starts in about half the time.
 		CC_CTL_MAKE_ARCHIVE=1 "$root/bin/containerctl" --socket /nonexistent/socket list >/dev/null 2>&1 || true

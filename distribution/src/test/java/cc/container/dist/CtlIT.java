@@ -68,10 +68,17 @@ class CtlIT {
 
 	/** Runs {@code cmd} with no input; its output goes through files in {@code tmp}. */
 	static Result exec(List<String> cmd, Path tmp) throws Exception {
+		return exec(cmd, tmp, Map.of());
+	}
+
+	/** The same with {@code env} added to the environment. */
+	static Result exec(List<String> cmd, Path tmp, Map<String, String> env) throws Exception {
 		Path out = Files.createTempFile(tmp, "out", ".txt");
 		Path err = Files.createTempFile(tmp, "err", ".txt");
-		Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+		ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+		pb.environment().putAll(env);
+		Process p = pb.start();
 		if (!p.waitFor(180, TimeUnit.SECONDS)) {
 			p.destroyForcibly();
 			throw new AssertionError("timed out: " + cmd);
@@ -318,6 +325,45 @@ class CtlIT {
 		assertThat(((Map<?, ?>) crash.get("restarts")).get("total")).isNotEqualTo(0L);
 		assertThat(ctl("remove", "ctl-crash").status()).isZero();
 		assertThat(ctl("daemon", "status").status()).isZero();
+	}
+
+	@Test
+	@Order(9)
+	void theNativeClientAnswersAsTheJavaOneDoes() throws Exception {
+		Path nativeClient = Daemon.DIST.resolve("lib/ctl/containerctl-native");
+		boolean compiler = new ProcessBuilder("sh", "-c", "command -v cc").start().waitFor() == 0;
+		assertThat(Files.isExecutable(nativeClient)).as("the native client is built where there is a C compiler").isEqualTo(compiler);
+		org.junit.jupiter.api.Assumptions.assumeTrue(compiler, "no C compiler here: containerctl is the Java client alone");
+		String ctl = Daemon.DIST.resolve("bin/containerctl").toString();
+		// A configuration whose socket is written with JSON escapes, relative to the file's folder, after a decoy key.
+		Path escaped = dir.resolve("escaped.conf");
+		Files.writeString(escaped, "{\"control_socket\": \"" + dir.resolve("decoy.sock") + "\", \"service\": {\"working_path\": \"" + work
+			+ "\", \"control_socket\": \"sub/..\\/" + socket.getFileName().toString().replace(".", "\\u002e") + "\"}, \"x\": [1.5e3, {}]}");
+		List<List<String>> lines = List.of(List.of("--config-file", conf.toString(), "list"), List.of("--config-file", conf.toString(), "list", "--json"),
+			List.of("--config-file", escaped.toString(), "config", "get", "ctl-pod"), List.of("--socket", socket.toString(), "history", "ctl-pod"),
+			List.of("--socket", socket.toString(), "status", "no-such-container"), List.of("--socket", socket.toString(), "frobnicate"),
+			List.of("--socket", socket.toString(), "stop", "ctl-pod", "-t"), List.of("--socket", socket.toString(), "install", "missing-package.tar.gz"),
+			List.of("--socket", dir.resolve("none.sock").toString(), "list"), List.of("--help"), List.of("--socket", socket.toString()),
+			List.of("--socket", socket.toString(), "dcp", "build"));
+		for (List<String> line : lines) {
+			List<String> cmd = new ArrayList<>(List.of(ctl));
+			cmd.addAll(line);
+			Result viaJava = exec(cmd, dir, Map.of("CC_CTL_JVM", "1"));
+			// A JVM that cannot start: what answers is the native client.
+			Result viaNative = exec(cmd, dir, line.contains("dcp") || line.size() < 3 && !line.contains("--help") ? Map.of() : Map.of("JAVA_HOME", "/nonexistent"));
+			if (line.contains("list") && !line.get(1).endsWith("none.sock")) {
+				// Statistics and uptimes move between the two runs: the same shape, the same containers.
+				assertThat(viaNative.status()).as(viaNative + " against " + viaJava).isEqualTo(viaJava.status()).isZero();
+				assertThat(viaNative.err()).isEqualTo(viaJava.err());
+				assertThat(viaNative.out().lines().count()).isEqualTo(viaJava.out().lines().count());
+				assertThat(viaNative.out()).contains("ctl-pod");
+			} else {
+				assertThat(viaNative).as(String.join(" ", line)).isEqualTo(viaJava);
+			}
+		}
+		// Relative paths go as typed and the daemon makes them absolute against the client's folder.
+		assertThat(exec(List.of(ctl, "--socket", socket.toString(), "install", "missing-package.tar.gz"), dir, Map.of("JAVA_HOME", "/nonexistent"))
+			.err()).contains(Path.of("missing-package.tar.gz").toAbsolutePath().toString());
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package cc.container.control.internal;
 import cc.container.api.command.ContainerCommands;
 import cc.container.api.config.DaemonConfiguration;
 import cc.container.util.Threads;
+import cc.container.util.command.CommandLine;
 import cc.container.util.control.Frames;
 import cc.container.util.json.Json;
 import java.io.DataInputStream;
@@ -391,6 +392,10 @@ public final class ControlEndpoint {
 			client.requested = true;
 			Map<String, Object> q = (Map<String, Object>) Json.parse(request.data());
 			List<String> args = ((List<Object>) q.get("args")).stream().map(String::valueOf).toList();
+			if (q.get("cwd") instanceof String cwd && cwd.startsWith("/") && cwd.indexOf('\0') < 0) {
+				// A client that leaves relative paths to the daemon (the native containerctl): resolved as the Java one does.
+				args = CommandLine.resolvePaths(args, Path.of(cwd));
+			}
 			boolean tty = Boolean.TRUE.equals(q.get("tty"));
 			log.debug("containerctl {} (user {}).", args, peer.user().getName());
 			PrintStream o = new PrintStream(Frames.stream(out, Frames.OUT), true, StandardCharsets.UTF_8);
