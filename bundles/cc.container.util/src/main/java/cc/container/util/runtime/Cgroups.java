@@ -2,6 +2,7 @@ package cc.container.util.runtime;
 
 import cc.container.api.runtime.ContainerState;
 import cc.container.api.runtime.ContainerStats;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,9 @@ import java.util.Map;
 /**
  * Statistics of containers from their init processes' cgroups, read straight from the files (no process is started),
  * for both runtimes: the cgroup v1 controllers where they are mounted, else the unified (v2) hierarchy. Where a
- * process's cgroups are is told by {@code /proc/<pid>/cgroup}; where the hierarchies are mounted, by
- * {@code /proc/self/mountinfo}; network counters come from the process's {@code /proc/<pid>/net/dev}.
+ * process's cgroups are is told by {@code /proc/<pid>/cgroup} (read once per container run); where the hierarchies are
+ * mounted, by {@code /proc/self/mountinfo}; network counters come from the process's {@code /proc/<pid>/net/dev}. The
+ * files are read into one buffer and parsed as bytes: a poll of 20 containers makes almost no garbage.
  */
 public final class Cgroups {
 	/** Raw counters; -1 where the kernel does not tell. */
@@ -31,7 +33,7 @@ public final class Cgroups {
 	 * A statistics sample of every running container of {@code states}: CPU in percent of one CPU since the previous
 	 * sample of the same run (since its start for the first), memory, I/O, pids and network.
 	 */
-	public Map<String, ContainerStats> sample(Collection<ContainerState> states) {
+	public synchronized Map<String, ContainerStats> sample(Collection<ContainerState> states) {
 		Map<String, ContainerStats> out = new LinkedHashMap<>();
 		Instant now = Instant.now();
 		long nowNanos = System.nanoTime();
@@ -41,8 +43,9 @@ public final class Cgroups {
 			}
 			Sample c;
 			try {
-				c = read(s.pid());
+				c = read(s.id(), s.pid());
 			} catch (IOException e) {
+				countersOf.remove(s.id());
 				continue; // it died since its runtime answered
 			}
 			long[] prev = lastCpu.put(s.id(), new long[] { c.cpuNanos(), nowNanos, s.pid() });
@@ -61,8 +64,9 @@ public final class Cgroups {
 	}
 
 	/** Forgets a container's last reading (it was removed). */
-	public void forget(String id) {
+	public synchronized void forget(String id) {
 		lastCpu.remove(id);
+		countersOf.remove(id);
 	}
 
 	private final Map<String, Path> v1Mounts = new HashMap<>();
@@ -99,7 +103,57 @@ public final class Cgroups {
 		return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
 	}
 
-	Sample read(long pid) throws IOException {
+	/** Where one process's counters are: file names, or null where the kernel has none. */
+	private record Counters(long pid, String cpu, boolean cpuV1, String mem, String limit, boolean memV1, String pids, String io, boolean ioV1,
+		String net) {
+	}
+
+	/**
+	 * Each container's counter files, found for its current init: a container's cgroup does not move while its init
+	 * lives, so /proc/<pid>/cgroup is read once per run. Only the containers of the latest sample are kept.
+	 */
+	private final Map<String, Counters> countersOf = new HashMap<>();
+	/** The buffer every counter file is read into. */
+	private final byte[] buf = new byte[16 << 10];
+
+	/** Reads the counters of a container's init (callers hold the lock: one buffer). */
+	Sample read(String id, long pid) throws IOException {
+		Counters f = countersOf.get(id);
+		if (f == null || f.pid() != pid) {
+			if (countersOf.size() >= 4096) {
+				countersOf.clear(); // containers removed without a word: found again when sampled
+			}
+			f = locate(pid);
+			countersOf.put(id, f);
+		}
+		// The network counters first: a process that ended has none, and its cgroup's files may be gone too.
+		long[] net = netDev(buf, load(f.net()));
+		long cpu = -1;
+		if (f.cpu() != null) {
+			int n = load(f.cpu());
+			if (f.cpuV1()) {
+				cpu = number(buf, 0, n);
+			} else {
+				long usec = field(buf, n, "usage_usec");
+				cpu = usec < 0 ? -1 : usec * 1000;
+			}
+		}
+		long mem = f.mem() == null ? -1 : number(buf, 0, load(f.mem()));
+		long limit = f.limit() == null ? -1 : number(buf, 0, load(f.limit()));
+		if (f.memV1() && limit >= (1L << 62)) {
+			limit = 0; // "no limit" is the largest page-aligned long
+		}
+		long pids = f.pids() == null ? -1 : number(buf, 0, load(f.pids()));
+		long[] io = { -1, -1 };
+		if (f.io() != null) {
+			int n = load(f.io());
+			io = n == 0 ? io : f.ioV1() ? blkioV1(buf, n) : ioStatV2(buf, n);
+		}
+		return new Sample(cpu, mem, limit, io[0], io[1], pids, net[0], net[1]);
+	}
+
+	/** Where a process's counter files are, from /proc/<pid>/cgroup. */
+	private Counters locate(long pid) throws IOException {
 		Map<String, Path> dirs = new HashMap<>();
 		Path unified = null;
 		for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
@@ -119,122 +173,163 @@ public final class Cgroups {
 				}
 			}
 		}
-		long cpu = -1;
-		long mem = -1;
-		long limit = -1;
-		long pids = -1;
-		long[] io = { -1, -1 };
-		if (dirs.containsKey("cpuacct")) {
-			cpu = num(dirs.get("cpuacct").resolve("cpuacct.usage"));
-		} else if (unified != null) {
-			long usec = field(unified.resolve("cpu.stat"), "usage_usec");
-			cpu = usec < 0 ? -1 : usec * 1000;
-		}
-		if (dirs.containsKey("memory")) {
-			mem = num(dirs.get("memory").resolve("memory.usage_in_bytes"));
-			limit = num(dirs.get("memory").resolve("memory.limit_in_bytes"));
-			if (limit >= (1L << 62)) {
-				limit = 0; // "no limit" is the largest page-aligned long
-			}
-		} else if (unified != null) {
-			mem = num(unified.resolve("memory.current"));
-			limit = num(unified.resolve("memory.max"));
-		}
-		if (dirs.containsKey("pids")) {
-			pids = num(dirs.get("pids").resolve("pids.current"));
-		} else if (unified != null) {
-			pids = num(unified.resolve("pids.current"));
-		}
-		if (dirs.containsKey("blkio")) {
-			io = blkioV1(dirs.get("blkio").resolve("blkio.throttle.io_service_bytes"));
-		} else if (unified != null) {
-			io = ioStatV2(unified.resolve("io.stat"));
-		}
-		long[] net = netDev(Path.of("/proc/" + pid + "/net/dev"));
-		return new Sample(cpu, mem, limit, io[0], io[1], pids, net[0], net[1]);
+		String cpu = dirs.containsKey("cpuacct") ? name(dirs.get("cpuacct"), "cpuacct.usage") : name(unified, "cpu.stat");
+		boolean memV1 = dirs.containsKey("memory");
+		String mem = memV1 ? name(dirs.get("memory"), "memory.usage_in_bytes") : name(unified, "memory.current");
+		String limit = memV1 ? name(dirs.get("memory"), "memory.limit_in_bytes") : name(unified, "memory.max");
+		String pids = dirs.containsKey("pids") ? name(dirs.get("pids"), "pids.current") : name(unified, "pids.current");
+		String io = dirs.containsKey("blkio") ? name(dirs.get("blkio"), "blkio.throttle.io_service_bytes") : name(unified, "io.stat");
+		return new Counters(pid, cpu, dirs.containsKey("cpuacct"), mem, limit, memV1, pids, io, dirs.containsKey("blkio"), "/proc/" + pid + "/net/dev");
 	}
 
-	/** A file holding one number; "max" (no limit) is 0; -1 when missing. */
-	static long num(Path p) {
-		try {
-			String s = Files.readString(p).trim();
-			return s.equals("max") ? 0 : Long.parseLong(s);
-		} catch (IOException | NumberFormatException e) {
-			return -1;
+	private static String name(Path dir, String file) {
+		return dir == null ? null : dir.resolve(file).toString();
+	}
+
+	/**
+	 * Reads a small file into {@link #buf}; returns its length. A cgroup file that cannot be read is 0 bytes (that
+	 * counter is unknown); a /proc file that cannot be read means the process ended.
+	 */
+	private int load(String file) throws IOException {
+		try (FileInputStream in = new FileInputStream(file)) {
+			int n = 0;
+			int r;
+			while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+				n += r;
+			}
+			return n;
+		} catch (IOException e) {
+			if (file.startsWith("/proc/")) {
+				throw e;
+			}
+			return 0;
 		}
 	}
 
-	/** The value of {@code key} in a "key value" file (cpu.stat). */
-	static long field(Path p, String key) {
-		try {
-			for (String line : Files.readAllLines(p)) {
-				String[] f = line.trim().split("\\s+");
-				if (f.length == 2 && f[0].equals(key)) {
-					return Long.parseLong(f[1]);
-				}
+	/** The number at {@code from} (leading blanks skipped); "max" (no limit) is 0; -1 when there is none. */
+	static long number(byte[] b, int from, int end) {
+		int i = from;
+		while (i < end && (b[i] == ' ' || b[i] == '\t')) {
+			i++;
+		}
+		if (end - i >= 3 && b[i] == 'm' && b[i + 1] == 'a' && b[i + 2] == 'x') {
+			return 0;
+		}
+		long v = 0;
+		int start = i;
+		while (i < end && b[i] >= '0' && b[i] <= '9' && i - start < 19) {
+			v = v * 10 + (b[i] - '0');
+			i++;
+		}
+		return i == start ? -1 : v;
+	}
+
+	/** Whether {@code b} holds {@code word} at {@code at}. */
+	private static boolean at(byte[] b, int at, int end, String word) {
+		if (end - at < word.length()) {
+			return false;
+		}
+		for (int i = 0; i < word.length(); i++) {
+			if (b[at + i] != word.charAt(i)) {
+				return false;
 			}
-		} catch (IOException | NumberFormatException e) {
-			// unknown
+		}
+		return true;
+	}
+
+	private static int lineEnd(byte[] b, int from, int end) {
+		int i = from;
+		while (i < end && b[i] != '\n') {
+			i++;
+		}
+		return i;
+	}
+
+	/** The value of {@code key} in a "key value" file (cpu.stat); -1 when it is not there. */
+	static long field(byte[] b, int n, String key) {
+		for (int i = 0; i < n; i = lineEnd(b, i, n) + 1) {
+			if (at(b, i, n, key) && i + key.length() < n && b[i + key.length()] == ' ') {
+				return number(b, i + key.length(), lineEnd(b, i, n));
+			}
 		}
 		return -1;
 	}
 
 	/** cgroup v1: lines "major:minor Read|Write|... bytes"; sums over devices. */
-	static long[] blkioV1(Path p) {
+	static long[] blkioV1(byte[] b, int n) {
 		long[] io = { 0, 0 };
-		try {
-			for (String line : Files.readAllLines(p)) {
-				String[] f = line.trim().split("\\s+");
-				if (f.length == 3 && f[1].equals("Read")) {
-					io[0] += Long.parseLong(f[2]);
-				} else if (f.length == 3 && f[1].equals("Write")) {
-					io[1] += Long.parseLong(f[2]);
-				}
+		for (int i = 0; i < n; i = lineEnd(b, i, n) + 1) {
+			int e = lineEnd(b, i, n);
+			int sp = i;
+			while (sp < e && b[sp] != ' ') {
+				sp++;
 			}
-			return io;
-		} catch (IOException | NumberFormatException e) {
-			return new long[] { -1, -1 };
+			if (sp == e || sp == i || b[i] < '0' || b[i] > '9') {
+				continue; // "Total N", or not a device's line
+			}
+			if (at(b, sp + 1, e, "Read ")) {
+				io[0] += Math.max(0, number(b, sp + 6, e));
+			} else if (at(b, sp + 1, e, "Write ")) {
+				io[1] += Math.max(0, number(b, sp + 7, e));
+			}
 		}
+		return io;
 	}
 
 	/** cgroup v2: lines "major:minor rbytes=N wbytes=N ..."; sums over devices. */
-	static long[] ioStatV2(Path p) {
+	static long[] ioStatV2(byte[] b, int n) {
 		long[] io = { 0, 0 };
-		try {
-			for (String line : Files.readAllLines(p)) {
-				for (String kv : line.trim().split("\\s+")) {
-					if (kv.startsWith("rbytes=")) {
-						io[0] += Long.parseLong(kv.substring(7));
-					} else if (kv.startsWith("wbytes=")) {
-						io[1] += Long.parseLong(kv.substring(7));
-					}
-				}
+		for (int i = 0; i < n; i++) {
+			if ((i == 0 || b[i - 1] == ' ') && at(b, i, n, "rbytes=")) {
+				io[0] += Math.max(0, number(b, i + 7, n));
+			} else if ((i == 0 || b[i - 1] == ' ') && at(b, i, n, "wbytes=")) {
+				io[1] += Math.max(0, number(b, i + 7, n));
 			}
-			return io;
-		} catch (IOException | NumberFormatException e) {
-			return new long[] { -1, -1 };
 		}
+		return io;
 	}
 
 	/** Received and sent bytes over the interfaces of the process's network namespace, loopback excluded. */
-	static long[] netDev(Path p) {
+	static long[] netDev(byte[] b, int n) {
 		long[] net = { 0, 0 };
-		try {
-			List<String> lines = Files.readAllLines(p);
-			for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
-				int colon = line.indexOf(':');
-				if (colon < 0 || line.substring(0, colon).trim().equals("lo")) {
-					continue;
-				}
-				String[] f = line.substring(colon + 1).trim().split("\\s+");
-				if (f.length >= 9) {
-					net[0] += Long.parseLong(f[0]);
-					net[1] += Long.parseLong(f[8]);
-				}
+		int line = 0;
+		for (int i = 0; i < n; i = lineEnd(b, i, n) + 1, line++) {
+			if (line < 2) {
+				continue; // the two header lines
 			}
-			return net;
-		} catch (IOException | NumberFormatException e) {
-			return new long[] { -1, -1 };
+			int e = lineEnd(b, i, n);
+			int colon = i;
+			while (colon < e && b[colon] != ':') {
+				colon++;
+			}
+			int name = i;
+			while (name < colon && b[name] == ' ') {
+				name++;
+			}
+			if (colon == e || colon - name == 2 && b[name] == 'l' && b[name + 1] == 'o') {
+				continue;
+			}
+			// The fields after the colon: bytes received is the first, bytes sent the ninth.
+			int field = 0;
+			int j = colon + 1;
+			while (j < e && field < 9) {
+				while (j < e && b[j] == ' ') {
+					j++;
+				}
+				if (j >= e) {
+					break;
+				}
+				if (field == 0) {
+					net[0] += Math.max(0, number(b, j, e));
+				} else if (field == 8) {
+					net[1] += Math.max(0, number(b, j, e));
+				}
+				while (j < e && b[j] != ' ') {
+					j++;
+				}
+				field++;
+			}
 		}
+		return net;
 	}
 }
