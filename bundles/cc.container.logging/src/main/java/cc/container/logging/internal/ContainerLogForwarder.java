@@ -96,8 +96,11 @@ public final class ContainerLogForwarder {
 		Set<String> wanted = new HashSet<>();
 		if (sup != null && conf != null) {
 			for (ContainerConfig c : conf.containers()) {
+				if (!c.forwardLogs()) {
+					continue; // no report made for it: most containers do not forward
+				}
 				ContainerReport r = sup.container(c.id()).orElse(null);
-				if (c.forwardLogs() && r != null && r.status() == ContainerStatus.RUNNING) {
+				if (r != null && r.status() == ContainerStatus.RUNNING) {
 					wanted.add(c.id());
 				}
 			}
