@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Issue 6's benchmark: wall time of {@code containerctl list} and {@code containerctl start} against {@code podman ps}
  * and {@code podman start} on the same store in the same run, and the client's own start-up ({@code containerctl --help},
- * which does not contact the daemon).
+ * which does not contact the daemon). The Java client's start-up and {@code list} are measured beside the native
+ * client's.
  *
  * <p>Usage: {@code benchmarks/ctl.sh [rounds]}
  */
@@ -32,6 +33,10 @@ public final class CtlBenchmark {
 				d.ctl("start", "bench");
 				d.ctl("stop", "bench", "-t", "0");
 			})));
+			// The Java client, which the native one hands what it does not do (through env: about 1 ms more).
+			rows.add(row("Java client: containerctl --help", time(rounds, () -> Sh.run("env", "CC_CTL_JVM=1", ctl, "--help"))));
+			rows.add(row("Java client: containerctl list", time(rounds, () -> Sh.run("env", "CC_CTL_JVM=1", ctl, "--config-file",
+				d.conf.toString(), "list"))));
 			rows.add(row("podman start + stop -t 0 (baseline)", time(rounds, () -> {
 				podman.podman("start", "native");
 				podman.podman("stop", "-t", "0", "native");
