@@ -111,11 +111,58 @@ public final class BootBenchmark {
 				Bench.median(sorted(daemon)) / Bench.median(sorted(byHand))));
 			System.out.printf("%nStart-up, median of %d rounds (ms):%n", rounds);
 			rows.forEach(System.out::println);
+			System.out.printf("%nThe last boot round, from the daemon's log (ms after its start):%n");
+			milestones(work.resolve("boot.log"), bootStarted).forEach(System.out::println);
 		} finally {
 			lxc.close();
 			podman.close();
 			Sh.run("rm", "-rf", work.toString());
 		}
+	}
+
+	/** When the last boot round's daemon was started. */
+	static java.time.Instant bootStarted;
+
+	/**
+	 * The moments of a boot the daemon's log tells, after {@code start}: its first line (the framework and the logging
+	 * bundle up), the supervisor's start, each driver's arrival, the first and the last autostart.
+	 */
+	static List<String> milestones(Path log, java.time.Instant start) throws Exception {
+		List<String> out = new ArrayList<>();
+		String first = null;
+		String firstStart = null;
+		String lastStart = null;
+		int starts = 0;
+		for (String line : Files.readAllLines(log)) {
+			if (line.length() < 24 || !Character.isDigit(line.charAt(0))) {
+				continue;
+			}
+			String at = line.substring(0, 24);
+			long ms;
+			try {
+				ms = java.time.Duration.between(start, java.time.Instant.parse(at)).toMillis();
+			} catch (java.time.format.DateTimeParseException e) {
+				continue;
+			}
+			String what = line.substring(24).strip();
+			if (first == null) {
+				first = String.format("%6d  first log line: %s", ms, what);
+				out.add(first);
+			} else if (what.contains("First start of the daemon") || what.contains("driver is available") || what.contains("can reach the daemon")) {
+				out.add(String.format("%6d  %s", ms, what));
+			} else if (what.contains("started (autostart)")) {
+				starts++;
+				lastStart = String.format("%6d  autostart %d: %s", ms, starts, what);
+				if (firstStart == null) {
+					firstStart = lastStart;
+					out.add(firstStart);
+				}
+			}
+		}
+		if (lastStart != null && lastStart != firstStart) {
+			out.add(lastStart);
+		}
+		return out;
 	}
 
 	static double[] sorted(double[] a) {
@@ -137,14 +184,19 @@ public final class BootBenchmark {
 	static void awaitAllRunning(PodmanSandbox podman, LxcSandbox lxc, List<String> ids) throws Exception {
 		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
 		while (System.nanoTime() < deadline) {
-			Set<String> running = new HashSet<>(Arrays.asList(podman.podman("ps", "--format", "{{.Names}}").split("\n")));
-			running.addAll(Arrays.asList(Sh.run("lxc-ls", "-P", lxc.lxcPath().toString(), "--running", "-1").split("\n")));
-			if (running.containsAll(ids)) {
+			if (allRunningNow(podman, lxc, ids)) {
 				return;
 			}
 			Thread.sleep(20);
 		}
 		throw new IllegalStateException("the containers did not all run within 120 s");
+	}
+
+	/** Whether the runtimes' tools list every container as running. */
+	static boolean allRunningNow(PodmanSandbox podman, LxcSandbox lxc, List<String> ids) throws Exception {
+		Set<String> running = new HashSet<>(Arrays.asList(podman.podman("ps", "--format", "{{.Names}}").split("\n")));
+		running.addAll(Arrays.asList(Sh.run("lxc-ls", "-P", lxc.lxcPath().toString(), "--running", "-1").split("\n")));
+		return running.containsAll(ids);
 	}
 
 	/** Starts the daemon on a fresh working path and measures until its socket answers; stops it. */
@@ -193,19 +245,34 @@ public final class BootBenchmark {
 		Files.write(wp.resolve("cc-containers.conf"), Json.write(Map.of("containers", entries)));
 		Files.deleteIfExists(wp.resolve("state.json"));
 		Path conf = work.resolve("boot.conf");
+		Files.deleteIfExists(work.resolve("boot.log"));
 		Files.write(conf, Json.write(Map.of(
 			"service", Map.of("working_path", wp.toString(), "monitor_interval", 10L, "control_socket", work.resolve("b.sock").toString()),
-			"logging", Map.of("level", "WARNING", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
+			"logging", Map.of("level", "INFO", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
 				"file", Map.of("enabled", true, "path", work.resolve("boot.log").toString())),
 			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
 		ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/cc-containerd").toString(), "--config-file", conf.toString())
 			.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
 		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + work.resolve("boot-cache"));
 		long t = System.nanoTime();
+		bootStarted = java.time.Instant.now();
 		Process d = pb.start();
 		try {
-			awaitAllRunning(podman, lxc, ids);
-			return (System.nanoTime() - t) / 1e6;
+			// The daemon's state.json is watched (a file read every 10 ms), not the runtimes' tools: asking them as often
+			// would take a core from the daemon while it starts. The tools confirm once it says so.
+			long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+			while (!DaemonIdleBenchmark.allRunning(wp, ids.size())) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("the daemon did not run its containers within 120 s");
+				}
+				Thread.sleep(10);
+			}
+			double ms = (System.nanoTime() - t) / 1e6;
+			if (!allRunningNow(podman, lxc, ids)) {
+				awaitAllRunning(podman, lxc, ids); // the daemon said so too early: the tools' word counts
+				ms = (System.nanoTime() - t) / 1e6;
+			}
+			return ms;
 		} finally {
 			d.destroy();
 			d.waitFor();

@@ -287,17 +287,56 @@ public final class PodmanDriver implements RuntimeDriver {
 		return now;
 	}
 
+	/**
+	 * Asks Podman where it writes the pid files of {@code id} and of every other container it showed that has none
+	 * known yet, in one {@code podman container inspect}: at a boot, twenty autostarts ask one process, not twenty.
+	 * Serialised: starts that come together wait for the one question and find their answer in it.
+	 */
+	private void learnPidFiles(String id) throws DriverException {
+		synchronized (pidFiles) {
+			learnPidFilesLocked(id);
+		}
+	}
+
+	private void learnPidFilesLocked(String id) throws DriverException {
+		if (pidFiles.containsKey(id)) {
+			return; // a start that came together with this one asked already
+		}
+		List<String> ids = new ArrayList<>();
+		ids.add(id);
+		for (String other : view.keySet()) {
+			if (!other.equals(id) && !pidFiles.containsKey(other) && ids.size() < 200) {
+				ids.add(other);
+			}
+		}
+		List<String> args = new ArrayList<>(List.of("container", "inspect", "--format", "{{.Name}}={{.PidFile}}"));
+		args.addAll(ids);
+		CommandResult r = run(timeout(), args.toArray(String[]::new));
+		// One that went meanwhile fails the whole question (no output for any): then this one alone.
+		if (!r.ok() && ids.size() > 1) {
+			r = run(timeout(), "container", "inspect", "--format", "{{.Name}}={{.PidFile}}", id);
+		}
+		if (!r.ok()) {
+			return;
+		}
+		for (String line : r.stdout().split("\n")) {
+			int eq = line.indexOf('=');
+			String path = eq < 0 ? "" : line.substring(eq + 1).trim();
+			if (eq > 0 && path.startsWith("/")) {
+				pidFiles.put(line.substring(0, eq), Path.of(path));
+			}
+		}
+	}
+
 	/** The container as running with the pid of its pid file, or null when that process does not run. */
 	private ContainerState running(String id) throws DriverException {
 		Path pidFile = pidFiles.get(id);
 		if (pidFile == null) {
-			CommandResult r = run(timeout(), "container", "inspect", "--format", "{{.PidFile}}", id);
-			String path = r.ok() ? r.stdout().trim() : "";
-			if (path.isEmpty() || !path.startsWith("/")) {
+			learnPidFiles(id);
+			pidFile = pidFiles.get(id);
+			if (pidFile == null) {
 				return null;
 			}
-			pidFile = Path.of(path);
-			pidFiles.put(id, pidFile);
 		}
 		try {
 			long pid = Long.parseLong(Files.readString(pidFile).trim());
