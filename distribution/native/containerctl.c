@@ -6,7 +6,8 @@
  * do itself it hands to the Java client (bin/containerctl with CC_CTL_JVM=1), which stays the reference: the package
  * tools (dcp), the fleet tool, completion, a command line without a command, a configuration file it cannot read as
  * plain JSON. Relative paths are made absolute by the daemon against the folder sent with the request, with the same
- * command model the Java client uses.
+ * command model the Java client uses: the request carries "argv" (as typed) and "cwd" where the Java client's carries
+ * "args" (already absolute).
  *
  * The control protocol (docs/operations.md): one request frame, then output frames until an exit frame. A frame is a
  * type byte, a 4-byte big-endian length and that many bytes.
@@ -42,6 +43,7 @@ static char **original_argv;
 
 static void home(char *out, size_t cap);
 static void write_fully(int fd, const char *p, size_t n);
+static int utf8(const unsigned char *p, size_t n);
 
 /* Hands the whole command line to the Java client. */
 static void java_client(void) {
@@ -206,15 +208,18 @@ static int string(struct json *j, char *out, size_t cap) {
 			if (hex4(j, &u) != 0) {
 				return -1;
 			}
-			if (u >= 0xd800 && u <= 0xdbff && j->end - j->p >= 6 && j->p[0] == '\\' && j->p[1] == 'u') {
+			if (u >= 0xd800 && u <= 0xdbff) {
 				unsigned long lo;
-				const char *at = j->p;
-				j->p += 2;
-				if (hex4(j, &lo) == 0 && lo >= 0xdc00 && lo <= 0xdfff) {
-					u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-				} else {
-					j->p = at;
+				if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') {
+					return -1; /* a lone surrogate: the Java client decides */
 				}
+				j->p += 2;
+				if (hex4(j, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff) {
+					return -1;
+				}
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+			} else if (u >= 0xdc00 && u <= 0xdfff) {
+				return -1;
 			}
 			break;
 		default:
@@ -229,8 +234,14 @@ static int string(struct json *j, char *out, size_t cap) {
 
 static int value(struct json *j);
 
+/*
+ * A number as the daemon's reader takes it: at most 64 characters, and one with a fraction or an exponent within 64
+ * of the decimal point either way (BigDecimal's scale and precision), so that 1e999999999 is refused here too.
+ */
 static int number(struct json *j) {
 	const char *start = j->p;
+	long significant = 0, fraction = 0, exponent = 0;
+	int leading = 1, decimal = 0;
 	if (j->p < j->end && *j->p == '-') {
 		j->p++;
 	}
@@ -241,33 +252,58 @@ static int number(struct json *j) {
 		j->p++;
 	} else if (*j->p >= '1' && *j->p <= '9') {
 		while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+			leading = 0;
+			significant++;
 			j->p++;
 		}
 	} else {
 		return -1;
 	}
 	if (j->p < j->end && *j->p == '.') {
+		decimal = 1;
 		j->p++;
 		if (j->p >= j->end || *j->p < '0' || *j->p > '9') {
 			return -1;
 		}
 		while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+			if (*j->p != '0' || !leading) {
+				leading = 0;
+				significant++;
+			}
+			fraction++;
 			j->p++;
 		}
 	}
 	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+		decimal = 1;
+		int negative = 0;
 		j->p++;
 		if (j->p < j->end && (*j->p == '+' || *j->p == '-')) {
+			negative = *j->p == '-';
 			j->p++;
 		}
 		if (j->p >= j->end || *j->p < '0' || *j->p > '9') {
 			return -1;
 		}
 		while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+			if (exponent < 1000000) {
+				exponent = exponent * 10 + (*j->p - '0');
+			}
 			j->p++;
 		}
+		exponent = negative ? -exponent : exponent;
 	}
-	return j->p - start > 64 ? -1 : 0;
+	if (j->p - start > 64) {
+		return -1;
+	}
+	if (decimal) {
+		long scale = fraction - exponent;
+		long precision = significant == 0 ? 1 : significant;
+		if (scale > 64 || scale < -64 || precision - scale > 64) {
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int literal(struct json *j, const char *word) {
@@ -294,26 +330,39 @@ static int object(struct json *j, int (*key_found)(const char *key, void *ctx), 
 		j->depth--;
 		return 0;
 	}
+	/* The keys so far: a key given twice is refused, as the daemon's reader refuses it. */
+	char (*keys)[64] = NULL;
+	size_t nkeys = 0;
 	for (;;) {
 		char key[64];
 		ws(j);
-		const char *at = j->p;
-		int wanted = 0;
-		if (string(j, key, sizeof key) == 0) {
-			wanted = key_found != NULL && key_found(key, ctx);
-		} else {
-			j->p = at;
-			if (string(j, NULL, 0) != 0) {
-				return -1; /* a long key: never one of ours */
+		if (string(j, key, sizeof key) != 0) {
+			free(keys);
+			return -1; /* not a string, or a key longer than any of ours: the Java client decides */
+		}
+		for (size_t k = 0; k < nkeys; k++) {
+			if (strcmp(keys[k], key) == 0) {
+				free(keys);
+				return -1;
 			}
 		}
+		char (*more)[64] = realloc(keys, (nkeys + 1) * sizeof *keys);
+		if (more == NULL) {
+			free(keys);
+			return -1;
+		}
+		keys = more;
+		strcpy(keys[nkeys++], key);
+		int wanted = key_found != NULL && key_found(key, ctx);
 		ws(j);
 		if (j->p >= j->end || *j->p != ':') {
+			free(keys);
 			return -1;
 		}
 		j->p++;
 		ws(j);
 		if (wanted ? on_value(j, ctx) : value(j)) {
+			free(keys);
 			return -1;
 		}
 		ws(j);
@@ -321,6 +370,7 @@ static int object(struct json *j, int (*key_found)(const char *key, void *ctx), 
 			j->p++;
 			continue;
 		}
+		free(keys);
 		if (j->p < j->end && *j->p == '}') {
 			j->p++;
 			j->depth--;
@@ -400,14 +450,14 @@ static int control_socket_value(struct json *j, void *ctx) {
 		f->is_string = 1;
 		return string(j, f->socket, sizeof f->socket);
 	}
-	f->is_string = 0; /* the last one counts, as in the daemon */
+	f->is_string = 0;
 	f->socket[0] = 0;
 	return value(j);
 }
 
 static int service_value(struct json *j, void *ctx) {
 	struct found *f = ctx;
-	f->is_string = 0; /* a later "service" replaces an earlier one */
+	f->is_string = 0;
 	f->socket[0] = 0;
 	if (j->p < j->end && *j->p == '{') {
 		return object(j, is_control_socket, control_socket_value, f);
@@ -492,6 +542,10 @@ static int socket_of(const char *config, char *socket, size_t cap) {
 		}
 	}
 	close(fd);
+	if (!utf8((const unsigned char *) buf, len)) {
+		free(buf);
+		return -1;
+	}
 	struct json j = { buf, buf + len, 0 };
 	struct found f = { "", 0 };
 	ws(&j);
@@ -512,7 +566,8 @@ static int socket_of(const char *config, char *socket, size_t cap) {
 		return 0;
 	}
 	if (f.socket[0] == '/') {
-		snprintf(socket, cap, "%s", f.socket);
+		/* as written, as the Java client takes an absolute one */
+		return snprintf(socket, cap, "%s", f.socket) >= (int) cap ? -1 : 0;
 	} else {
 		char dir[PATH_MAX];
 		if (config[0] == '/') {
@@ -578,22 +633,54 @@ static void add_json_string(struct buf *b, const char *s) {
 	add(b, "\"", 1);
 }
 
-/* Whether every argument is valid UTF-8 (the Java client's view of them would differ otherwise). */
-static int utf8(const char *s) {
-	const unsigned char *p = (const unsigned char *) s;
-	while (*p) {
-		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 : (*p & 0xf8) == 0xf0 ? 3 : -1;
-		if (n < 0 || (n == 1 && *p < 0xc2)) {
+/*
+ * Whether s is valid UTF-8 by the strict rules (no overlong form, no surrogate, nothing above U+10FFFF): what the daemon
+ * reads otherwise could differ from what the Java client would send.
+ */
+static int utf8(const unsigned char *p, size_t n) {
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len;
+		unsigned char lo = 0x80, hi = 0xbf;
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			if (c == 0xe0) {
+				lo = 0xa0;
+			} else if (c == 0xed) {
+				hi = 0x9f;
+			}
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			if (c == 0xf0) {
+				lo = 0x90;
+			} else if (c == 0xf4) {
+				hi = 0x8f;
+			}
+		} else {
 			return 0;
 		}
-		p++;
-		for (int i = 0; i < n; i++, p++) {
-			if ((*p & 0xc0) != 0x80) {
+		if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) {
+			return 0;
+		}
+		for (size_t k = 2; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80) {
 				return 0;
 			}
 		}
+		i += len;
 	}
 	return 1;
+}
+
+static int utf8_string(const char *s) {
+	return utf8((const unsigned char *) s, strlen(s));
 }
 
 /* ---------------------------------------------------------------- the conversation */
@@ -621,7 +708,7 @@ static void write_fully(int fd, const char *p, size_t n) {
 			continue;
 		}
 		if (w <= 0) {
-			return; /* a closed pipe: the rest is dropped, as the Java client's PrintStream does */
+			return; /* a reader that went (SIGPIPE is ignored): the rest is dropped, as the Java client's PrintStream drops it */
 		}
 		p += w;
 		n -= (size_t) w;
@@ -657,6 +744,8 @@ static int broken(const char *command, const char *why) {
 
 int main(int argc, char **argv) {
 	original_argv = argv;
+	/* A reader of the output that went (containerctl list | head -1) does not end the command: its status counts. */
+	signal(SIGPIPE, SIG_IGN);
 	const char *socket_path = NULL;
 	const char *config = DEFAULT_CONFIG;
 	int first = 1;
@@ -685,17 +774,15 @@ int main(int argc, char **argv) {
 		java_client();
 	}
 	for (int i = first; i < argc; i++) {
-		if (strcmp(argv[i], "--socket") == 0 || strcmp(argv[i], "--config-file") == 0 || !utf8(argv[i])) {
+		if (strcmp(argv[i], "--socket") == 0 || strcmp(argv[i], "--config-file") == 0 || !utf8_string(argv[i])) {
 			java_client(); /* given after the command: the Java client's rules */
 		}
 	}
 
 	char socket_buf[PATH_MAX];
 	if (socket_path != NULL) {
-		char cwd[PATH_MAX];
-		if (socket_path[0] == '/') {
-			snprintf(socket_buf, sizeof socket_buf, "%s", socket_path);
-		} else if (getcwd(cwd, sizeof cwd) == NULL || snprintf(socket_buf, sizeof socket_buf, "%s/%s", cwd, socket_path) >= (int) sizeof socket_buf) {
+		/* as given (a relative one from the folder it runs in), as the Java client takes it */
+		if (snprintf(socket_buf, sizeof socket_buf, "%s", socket_path) >= (int) sizeof socket_buf) {
 			java_client();
 		}
 	} else if (socket_of(config, socket_buf, sizeof socket_buf) != 0) {
@@ -708,11 +795,13 @@ int main(int argc, char **argv) {
 	strcpy(addr.sun_path, socket_buf);
 
 	char cwd[PATH_MAX];
-	if (getcwd(cwd, sizeof cwd) == NULL || !utf8(cwd)) {
+	if (getcwd(cwd, sizeof cwd) == NULL || !utf8_string(cwd)) {
 		java_client();
 	}
 	struct buf req = { NULL, 0, 0 };
-	add(&req, "{\"args\":[", 9);
+	/* "argv", not "args": a daemon from before the native client would take the paths as they are typed, against its own
+	 * folder; it fails to read this request instead, closes without a word, and the Java client is asked then. */
+	add(&req, "{\"argv\":[", 9);
 	for (int i = first; i < argc; i++) {
 		if (i > first) {
 			add(&req, ",", 1);
@@ -752,12 +841,18 @@ int main(int argc, char **argv) {
 	if (data == NULL) {
 		return FAILED;
 	}
+	int frames = 0;
 	for (;;) {
 		unsigned char h[5];
 		int r = read_fully(fd, h, 5);
+		if ((r == -1 || (r == -2 && errno == ECONNRESET)) && frames == 0 && !unsent) {
+			close(fd);
+			java_client(); /* closed without a word: a daemon older than this client (see "argv") */
+		}
 		if (r != 0) {
 			return broken(command, unsent ? strerror(send_errno) : r == -2 ? strerror(errno) : NULL);
 		}
+		frames++;
 		uint32_t len = (uint32_t) h[1] << 24 | (uint32_t) h[2] << 16 | (uint32_t) h[3] << 8 | h[4];
 		if (len > MAX_FRAME) {
 			char why[96];

@@ -339,7 +339,10 @@ class CtlIT {
 		Path escaped = dir.resolve("escaped.conf");
 		Files.writeString(escaped, "{\"control_socket\": \"" + dir.resolve("decoy.sock") + "\", \"service\": {\"working_path\": \"" + work
 			+ "\", \"control_socket\": \"sub/..\\/" + socket.getFileName().toString().replace(".", "\\u002e") + "\"}, \"x\": [1.5e3, {}]}");
-		List<List<String>> lines = List.of(List.of("--config-file", conf.toString(), "list"), List.of("--config-file", conf.toString(), "list", "--json"),
+		// Keys given twice: the daemon's reader refuses the file, so both clients take the default socket.
+		Path twice = dir.resolve("twice.conf");
+		Files.writeString(twice, "{\"service\": {\"control_socket\": \"" + socket + "\", \"control_socket\": \"" + socket + "\"}}");
+		List<List<String>> lines = List.of(List.of("--config-file", twice.toString(), "daemon", "status"),List.of("--config-file", conf.toString(), "list"), List.of("--config-file", conf.toString(), "list", "--json"),
 			List.of("--config-file", escaped.toString(), "config", "get", "ctl-pod"), List.of("--socket", socket.toString(), "history", "ctl-pod"),
 			List.of("--socket", socket.toString(), "status", "no-such-container"), List.of("--socket", socket.toString(), "frobnicate"),
 			List.of("--socket", socket.toString(), "stop", "ctl-pod", "-t"), List.of("--socket", socket.toString(), "install", "missing-package.tar.gz"),
@@ -349,8 +352,9 @@ class CtlIT {
 			List<String> cmd = new ArrayList<>(List.of(ctl));
 			cmd.addAll(line);
 			Result viaJava = exec(cmd, dir, Map.of("CC_CTL_JVM", "1"));
-			// A JVM that cannot start: what answers is the native client.
-			Result viaNative = exec(cmd, dir, line.contains("dcp") || line.size() < 3 && !line.contains("--help") ? Map.of() : Map.of("JAVA_HOME", "/nonexistent"));
+			// A JVM that cannot start, where the native client answers alone: what answers is the native client.
+			boolean handedOn = line.contains("dcp") || line.contains(twice.toString()) || line.size() < 3 && !line.contains("--help");
+			Result viaNative = exec(cmd, dir, handedOn ? Map.of() : Map.of("JAVA_HOME", "/nonexistent"));
 			if (line.contains("list") && !line.get(1).endsWith("none.sock")) {
 				// Statistics and uptimes move between the two runs: the same shape, the same containers.
 				assertThat(viaNative.status()).as(viaNative + " against " + viaJava).isEqualTo(viaJava.status()).isZero();
@@ -360,6 +364,23 @@ class CtlIT {
 			} else {
 				assertThat(viaNative).as(String.join(" ", line)).isEqualTo(viaJava);
 			}
+		}
+		// A daemon older than the native client cannot read its request and closes without a word: the Java client is
+		// asked then (here it cannot start, which shows it was asked).
+		Path old = dir.resolve("old-daemon.sock");
+		try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+			server.bind(java.net.UnixDomainSocketAddress.of(old));
+			Thread closer = new Thread(() -> {
+				try (var ch = server.accept()) {
+					ch.read(java.nio.ByteBuffer.allocate(1 << 16)); // the request, which it cannot read: no "args"
+				} catch (java.io.IOException e) {
+					// closed
+				}
+			});
+			closer.start();
+			Result r = exec(List.of(ctl, "--socket", old.toString(), "list"), dir, Map.of("JAVA_HOME", "/nonexistent"));
+			assertThat(r.err()).contains("/nonexistent/bin/java");
+			closer.join(10_000);
 		}
 		// Relative paths go as typed and the daemon makes them absolute against the client's folder.
 		assertThat(exec(List.of(ctl, "--socket", socket.toString(), "install", "missing-package.tar.gz"), dir, Map.of("JAVA_HOME", "/nonexistent"))

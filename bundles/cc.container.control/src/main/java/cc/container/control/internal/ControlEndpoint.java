@@ -19,6 +19,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -391,10 +392,29 @@ public final class ControlEndpoint {
 			Frames.Frame request = Frames.read(in, Frames.MAX_REQUEST);
 			client.requested = true;
 			Map<String, Object> q = (Map<String, Object>) Json.parse(request.data());
-			List<String> args = ((List<Object>) q.get("args")).stream().map(String::valueOf).toList();
-			if (q.get("cwd") instanceof String cwd && cwd.startsWith("/") && cwd.indexOf('\0') < 0) {
-				// A client that leaves relative paths to the daemon (the native containerctl): resolved as the Java one does.
-				args = CommandLine.resolvePaths(args, Path.of(cwd));
+			List<String> args;
+			if (q.get("argv") instanceof List<?> argv) {
+				// A client that leaves relative paths to the daemon (the native containerctl): made absolute against its
+				// folder with the command model, as the Java client makes them before it sends "args".
+				args = argv.stream().map(String::valueOf).toList();
+				String problem = null;
+				if (!(q.get("cwd") instanceof String cwd) || !cwd.startsWith("/")) {
+					problem = "the request's \"cwd\" must be an absolute folder";
+				} else {
+					try {
+						args = CommandLine.resolvePaths(args, Path.of(cwd));
+					} catch (InvalidPathException x) {
+						problem = "a path in the command is not one this system takes (" + x.getReason() + ")";
+					}
+				}
+				if (problem != null) {
+					byte[] m = (problem + "\n").getBytes(StandardCharsets.UTF_8);
+					Frames.write(out, Frames.ERR, m, 0, m.length);
+					Frames.exit(out, 2);
+					return;
+				}
+			} else {
+				args = ((List<Object>) q.get("args")).stream().map(String::valueOf).toList();
 			}
 			boolean tty = Boolean.TRUE.equals(q.get("tty"));
 			log.debug("containerctl {} (user {}).", args, peer.user().getName());

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -51,6 +52,8 @@ public final class ContainerLogForwarder {
 	private final Logger log;
 	private final ScheduledExecutorService timer = Threads.scheduler("cc-log-forward");
 	private final Map<String, Forwarded> forwarded = new ConcurrentHashMap<>();
+	/** The once-a-second report of dropped lines, scheduled only while something is forwarded (the timer's thread). */
+	private ScheduledFuture<?> dropReports;
 	private volatile UnixDatagram socket;
 	private volatile boolean warned;
 
@@ -69,7 +72,6 @@ public final class ContainerLogForwarder {
 		this.daemon = daemon;
 		this.log = log;
 		timer.scheduleWithFixedDelay(this::reconcile, 1, RECONCILE_SECONDS, TimeUnit.SECONDS);
-		timer.scheduleWithFixedDelay(this::reportDropped, 1, 1, TimeUnit.SECONDS);
 	}
 
 	/** Outside a framework (tests): the services given. */
@@ -123,6 +125,13 @@ public final class ContainerLogForwarder {
 			} catch (SupervisorException e) {
 				log.debug("The output of container {} cannot be followed yet: {}", id, e.getMessage());
 			}
+		}
+		// An idle daemon is not woken every second for nothing.
+		if (!forwarded.isEmpty() && dropReports == null) {
+			dropReports = timer.scheduleWithFixedDelay(this::reportDropped, 1, 1, TimeUnit.SECONDS);
+		} else if (forwarded.isEmpty() && dropReports != null) {
+			dropReports.cancel(false);
+			dropReports = null;
 		}
 	}
 

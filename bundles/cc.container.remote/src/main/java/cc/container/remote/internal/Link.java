@@ -120,7 +120,7 @@ final class Link implements AutoCloseable {
 			long dropped = outbox.takeDropped();
 			if (dropped > 0) {
 				if (droppedSinceConnected == 0) {
-					log.warn("The remote buffer reached its bound of {} bytes while the broker is away: the oldest messages go first.",
+					log.warn("The remote buffer reached its bound of {} bytes while the broker is away: the oldest telemetry goes first.",
 						settings.bufferBytes());
 				}
 				droppedSinceConnected += dropped;

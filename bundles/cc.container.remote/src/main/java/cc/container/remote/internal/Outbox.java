@@ -230,7 +230,6 @@ final class Outbox {
 		// Pass 2: how far the droppable ones go, then how far the rest must.
 		long[] freed = {0};
 		long[] lastDroppable = {-1};
-		long[] restFrom = {0};
 		long[] lastOfRest = {-1};
 		index[0] = 0;
 		forEachWaiting((m, length) -> {

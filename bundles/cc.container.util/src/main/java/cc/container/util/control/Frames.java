@@ -14,8 +14,9 @@ import java.util.Arrays;
  *
  * <ul>
  * <li>{@code Q}: the request, JSON {@code {"args": [...], "tty": bool}} (client to daemon), at most
- * {@value #MAX_REQUEST} bytes; with {@code "cwd": "/abs/folder"}, the daemon makes the command's relative path
- * arguments absolute against it (the native client sends them as typed)</li>
+ * {@value #MAX_REQUEST} bytes; or {@code {"argv": [...], "tty": bool, "cwd": "/abs/folder"}}, whose relative path
+ * arguments the daemon makes absolute against {@code cwd} (the native client sends them as typed; a daemon older than
+ * it fails to read that request and closes, and the native client asks the Java client then)</li>
  * <li>{@code O}, {@code E}: bytes of standard output, standard error</li>
  * <li>{@code K}: keep-alive while nothing else is sent (ignored)</li>
  * <li>{@code X}: the exit status as 4 bytes; the last frame</li>

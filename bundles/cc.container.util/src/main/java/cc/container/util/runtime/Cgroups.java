@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -109,12 +110,15 @@ public final class Cgroups {
 	}
 
 	/**
-	 * Each container's counter files, found for its current init: a container's cgroup does not move while its init
-	 * lives, so /proc/<pid>/cgroup is read once per run. Only the containers of the latest sample are kept.
+	 * Each container's counter files, found for its current init: /proc/<pid>/cgroup is read once per run. An init that
+	 * moves itself into a child cgroup after that (systemd into init.scope) is still counted whole: the cgroup found
+	 * first holds the child's counters too. Forgotten with the container, or all at once past 4096 entries.
 	 */
 	private final Map<String, Counters> countersOf = new HashMap<>();
-	/** The buffer every counter file is read into. */
-	private final byte[] buf = new byte[16 << 10];
+	/** The buffer every counter file is read into; it grows for a long one (a host's many interfaces in net/dev). */
+	private byte[] buf = new byte[16 << 10];
+	/** The longest counter file read whole. */
+	private static final int MAX_FILE = 1 << 20;
 
 	/** Reads the counters of a container's init (callers hold the lock: one buffer). */
 	Sample read(String id, long pid) throws IOException {
@@ -127,7 +131,8 @@ public final class Cgroups {
 			countersOf.put(id, f);
 		}
 		// The network counters first: a process that ended has none, and its cgroup's files may be gone too.
-		long[] net = netDev(buf, load(f.net()));
+		int netBytes = load(f.net());
+		long[] net = netBytes < 0 ? new long[] { -1, -1 } : netDev(buf, netBytes);
 		long cpu = -1;
 		if (f.cpu() != null) {
 			int n = load(f.cpu());
@@ -147,7 +152,7 @@ public final class Cgroups {
 		long[] io = { -1, -1 };
 		if (f.io() != null) {
 			int n = load(f.io());
-			io = n == 0 ? io : f.ioV1() ? blkioV1(buf, n) : ioStatV2(buf, n);
+			io = n < 0 ? io : f.ioV1() ? blkioV1(buf, n) : ioStatV2(buf, n); // empty: no I/O yet, 0 and 0
 		}
 		return new Sample(cpu, mem, limit, io[0], io[1], pids, net[0], net[1]);
 	}
@@ -187,22 +192,28 @@ public final class Cgroups {
 	}
 
 	/**
-	 * Reads a small file into {@link #buf}; returns its length. A cgroup file that cannot be read is 0 bytes (that
-	 * counter is unknown); a /proc file that cannot be read means the process ended.
+	 * Reads a small file into {@link #buf}; returns its length, or -1 for a cgroup file that cannot be read (that counter
+	 * is unknown). A /proc file that cannot be read means the process ended.
 	 */
 	private int load(String file) throws IOException {
 		try (FileInputStream in = new FileInputStream(file)) {
 			int n = 0;
 			int r;
-			while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+			while ((r = in.read(buf, n, buf.length - n)) > 0) {
 				n += r;
+				if (n == buf.length) {
+					if (buf.length >= MAX_FILE) {
+						return -1; // not a counter file of any size we know
+					}
+					buf = Arrays.copyOf(buf, buf.length * 2);
+				}
 			}
 			return n;
 		} catch (IOException e) {
 			if (file.startsWith("/proc/")) {
 				throw e;
 			}
-			return 0;
+			return -1;
 		}
 	}
 
@@ -309,8 +320,10 @@ public final class Cgroups {
 			if (colon == e || colon - name == 2 && b[name] == 'l' && b[name + 1] == 'o') {
 				continue;
 			}
-			// The fields after the colon: bytes received is the first, bytes sent the ninth.
+			// The fields after the colon: bytes received is the first, bytes sent the ninth; a line without them counts not.
 			int field = 0;
+			long rx = 0;
+			long tx = 0;
 			int j = colon + 1;
 			while (j < e && field < 9) {
 				while (j < e && b[j] == ' ') {
@@ -320,14 +333,18 @@ public final class Cgroups {
 					break;
 				}
 				if (field == 0) {
-					net[0] += Math.max(0, number(b, j, e));
+					rx = Math.max(0, number(b, j, e));
 				} else if (field == 8) {
-					net[1] += Math.max(0, number(b, j, e));
+					tx = Math.max(0, number(b, j, e));
 				}
 				while (j < e && b[j] != ' ') {
 					j++;
 				}
 				field++;
+			}
+			if (field == 9) {
+				net[0] += rx;
+				net[1] += tx;
 			}
 		}
 		return net;

@@ -56,16 +56,19 @@ class CgroupsTest {
 			 veth1:      20       1    0    0    0     0          0         0       30       1    0    0    0     0       0          0
 			""");
 		assertThat(Cgroups.netDev(dev, dev.length)).containsExactly(1520, 730);
+		byte[] cut = b("h\nh\n  eth0: 1500 10 0 0 0 0 0 0 700 5\n  eth1: 99 1 0");
+		assertThat(Cgroups.netDev(cut, cut.length)).as("a line without its sent bytes counts not").containsExactly(1500, 700);
 	}
 
 	@Test
-	void thisProcessIsSampledAndItsCpuGrows() throws Exception {
+	void thisProcessIsSampledAndOneThatEndedIsLeftOut() throws Exception {
 		long pid = ProcessHandle.current().pid();
 		Cgroups c = new Cgroups();
 		ContainerState me = new ContainerState("me", RuntimeStatus.RUNNING, pid, null, null, Instant.now().minusSeconds(5), null, "1");
 		Map<String, ContainerStats> first = c.sample(List.of(me));
 		assertThat(first).containsKey("me");
 		assertThat(first.get("me").uptimeSeconds()).isBetween(4L, 60L);
+		assertThat(first.get("me").cpuPercent()).isNotNegative();
 		if (Files.readString(Path.of("/proc/self/cgroup")).contains("::/")) {
 			assertThat(first.get("me").memBytes()).isPositive(); // the unified hierarchy tells every process's
 		}

@@ -203,7 +203,7 @@ public final class PodmanDriver implements RuntimeDriver {
 	@Override
 	public void install(ContainerSpec spec, Path payload) throws DriverException {
 		logFiles.remove(spec.id());
-		pidFiles.remove(spec.id());
+		forgetPidFile(spec.id());
 		fullQueries.invalidate();
 		List<String> createArgs;
 		try {
@@ -292,6 +292,13 @@ public final class PodmanDriver implements RuntimeDriver {
 	 * known yet, in one {@code podman container inspect}: at a boot, twenty autostarts ask one process, not twenty.
 	 * Serialised: starts that come together wait for the one question and find their answer in it.
 	 */
+	/** Forgets where a container's pid file was (it was made again, renamed or removed), after any question in flight. */
+	private void forgetPidFile(String id) {
+		synchronized (pidFiles) {
+			pidFiles.remove(id);
+		}
+	}
+
 	private void learnPidFiles(String id) throws DriverException {
 		synchronized (pidFiles) {
 			learnPidFilesLocked(id);
@@ -366,8 +373,8 @@ public final class PodmanDriver implements RuntimeDriver {
 		checkContainer("Renaming", id, timeout(), "rename", id, newId);
 		logFiles.remove(id);
 		logFiles.remove(newId);
-		pidFiles.remove(id);
-		pidFiles.remove(newId);
+		forgetPidFile(id);
+		forgetPidFile(newId);
 		fullQueries.invalidate();
 		recentStates.forget();
 	}
@@ -402,7 +409,7 @@ public final class PodmanDriver implements RuntimeDriver {
 		}
 		cgroups.forget(id);
 		logFiles.remove(id);
-		pidFiles.remove(id);
+		forgetPidFile(id);
 		fullQueries.invalidate();
 		recentStates.forget();
 	}
