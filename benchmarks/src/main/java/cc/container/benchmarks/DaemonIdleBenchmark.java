@@ -142,7 +142,9 @@ public final class DaemonIdleBenchmark {
 		Files.write(conf, Json.write(tree));
 		ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/cc-containerd").toString(), "--config-file", conf.toString())
 			.redirectErrorStream(true).redirectOutput(work.resolve(name + ".out").toFile());
-		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + work.resolve(name + "-cache"));
+		// BENCH_DAEMON_JAVA_OPTS adds JVM options to the measured daemon (a profiler's, for instance).
+		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + work.resolve(name + "-cache") + " "
+			+ System.getenv().getOrDefault("BENCH_DAEMON_JAVA_OPTS", "").replace("%NAME%", name));
 		Process d = pb.start();
 		try {
 			// Let it start and start its containers, then measure a steady stretch.
