@@ -17,9 +17,11 @@ import cc.container.testing.PodmanSandbox;
 import cc.container.testing.Sh;
 import cc.container.testing.TestConfig;
 import cc.container.testing.TestLogger;
+import cc.container.util.runtime.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,6 +78,34 @@ class PodmanDriverTest {
 	PodmanDriver newDriver(Duration timeout, String binary, List<String> args) {
 		return new PodmanDriver(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)),
 			() -> TestConfig.daemon(shared.resolve("work"), args, sandbox.environment(), binary, timeout), TestLogger.into(log));
+	}
+
+	@Test
+	void anEventStreamThatADeadDaemonLeftIsEnded() throws Exception {
+		List<String> stream = new ArrayList<>(List.of("podman"));
+		stream.addAll(sandbox.globalArgs());
+		stream.addAll(List.of("events", "--format", "json", "--filter", "type=container", "--filter", "label=cc-container-mng.managed=true"));
+		// Started by a shell that ends at once: the stream is left to init, as a daemon killed with -9 leaves its own.
+		StringBuilder cmd = new StringBuilder();
+		for (String a : stream) {
+			cmd.append('\'').append(a.replace("'", "'\\''")).append("' ");
+		}
+		ProcessBuilder pb = new ProcessBuilder("sh", "-c", cmd + ">/dev/null 2>&1 </dev/null & echo $!");
+		pb.environment().putAll(sandbox.environment());
+		Process sh = pb.start();
+		long orphan = Long.parseLong(new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim());
+		sh.waitFor();
+		try {
+			Await.until("the left stream running, its shell gone", Duration.ofSeconds(30), () -> ProcessHandle.of(orphan).filter(Processes::running).isPresent()
+				&& ProcessHandle.of(orphan).flatMap(ProcessHandle::parent).map(p -> p.pid() != sh.pid()).orElse(true));
+			try (AutoCloseable sub = driver.events(e -> { })) {
+				Await.until("the left stream ended", Duration.ofSeconds(30), () -> !ProcessHandle.of(orphan).filter(Processes::running).isPresent());
+				assertThat(log).anyMatch(l -> l.contains("Ended a Podman event stream (pid " + orphan + ")"));
+				assertThat(driver.eventStreamRunning()).as("the driver's own stream runs").isTrue();
+			}
+		} finally {
+			ProcessHandle.of(orphan).ifPresent(ProcessHandle::destroyForcibly);
+		}
 	}
 
 	@Test

@@ -79,6 +79,8 @@ public final class PodmanDriver implements RuntimeDriver {
 	private final Map<String, ContainerState> view = new ConcurrentHashMap<>();
 	/** Where Podman writes each container's init pid at each start, as Podman said. */
 	private final Map<String, Path> pidFiles = new ConcurrentHashMap<>();
+	/** Whether event streams a dead daemon left were looked for (before the first stream). */
+	private boolean orphansEnded;
 	/** Counts the died events the stream told: a start that saw one come meanwhile does not trust its own view. */
 	private final AtomicLong deaths = new AtomicLong();
 	/** The containers Podman said the OOM killer hit, until their death is told. */
@@ -669,6 +671,10 @@ public final class PodmanDriver implements RuntimeDriver {
 			RunningCommand[] self = new RunningCommand[1];
 			List<String> args = new ArrayList<>(List.of("events", "--format", "json", "--filter", "type=container", "--filter",
 				"label=" + PodmanJson.LABEL_MANAGED + "=true"));
+			if (!orphansEnded) {
+				orphansEnded = true;
+				endOrphanedStreams(argv(args));
+			}
 			if (eventGapSince != null) {
 				args.addAll(List.of("--since", eventGapSince.toString()));
 			}
@@ -681,6 +687,53 @@ public final class PodmanDriver implements RuntimeDriver {
 				e.getMessage(), eventBackoffMs / 1000);
 			scheduleEventRestart();
 		}
+	}
+
+	/**
+	 * Ends the event streams of this store that a daemon which died without closing them (kill -9, an exit on
+	 * OutOfMemoryError, systemd restarting it with {@code KillMode=process}) left running: each such restart would leave
+	 * one more Podman process of some 30 MB for ever. A stream counts as left behind when its command line is this
+	 * driver's and its parent is no Java process (init or a subreaper took it over), so that another daemon's stream on
+	 * the same store is left alone. Read from /proc, once, before the first stream starts.
+	 */
+	private void endOrphanedStreams(List<String> ours) {
+		try (var procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("[0-9]+"))) {
+			for (Path proc : procs) {
+				try {
+					List<String> line = commandLine(proc);
+					if (line.size() < ours.size() || !line.subList(0, ours.size()).equals(ours)) {
+						continue; // not this driver's stream (a later --since may follow ours)
+					}
+					String stat = Files.readString(proc.resolve("stat"));
+					long parent = Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+					List<String> parentLine = commandLine(Path.of("/proc", Long.toString(parent)));
+					if (!parentLine.isEmpty() && parentLine.get(0).endsWith("java")) {
+						continue; // a live daemon's (or a test's) own stream
+					}
+					long pid = Long.parseLong(proc.getFileName().toString());
+					ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+					log.info("Ended a Podman event stream (pid {}) that a daemon which did not stop cleanly left behind.", pid);
+				} catch (IOException | RuntimeException e) {
+					// it ended meanwhile, or is not ours to read
+				}
+			}
+		} catch (IOException e) {
+			// no /proc: nothing to look at
+		}
+	}
+
+	/** A process's command line, from /proc/<pid>/cmdline (empty when it cannot be read). */
+	private static List<String> commandLine(Path proc) throws IOException {
+		byte[] b = Files.readAllBytes(proc.resolve("cmdline"));
+		List<String> out = new ArrayList<>();
+		int start = 0;
+		for (int i = 0; i < b.length; i++) {
+			if (b[i] == 0) {
+				out.add(new String(b, start, i - start, StandardCharsets.UTF_8));
+				start = i + 1;
+			}
+		}
+		return out;
 	}
 
 	/** Restarts the stream after it ended by itself, with a growing delay while it keeps failing. */
