@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param keyFile the client certificate's private key (PKCS#8 PEM), or {@code null}
  * @param keepAliveSeconds the MQTT keep-alive
  * @param topicPrefix the first level of every topic
- * @param bufferBytes the most the on-disk buffer of unsent messages holds; the oldest go first beyond it
+ * @param bufferBytes the most the on-disk buffer of unsent messages holds; beyond it telemetry and replaced states go
+ *        first, oldest first, then the oldest of the rest
  * @param labels the device's labels, which a fleet tool selects devices by
  * @param allowHttpDownloads whether {@code install --url} may take a plain {@code http://} URL (HTTPS always), which
  *        anyone on the network path could answer: for a laboratory, or with signed packages required
