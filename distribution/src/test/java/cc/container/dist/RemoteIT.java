@@ -270,6 +270,12 @@ class RemoteIT {
 				return false;
 			}
 		}));
+		// The device tells a change within a second: "running" may reach a first subscriber live, not retained.
+		try (Subscriber first = new Subscriber(broker.tcpUri())) {
+			Await.until("each container's state told as running", WAIT, () -> List.of("rm-pod", "rm-lxc", "rm-quiet").stream()
+				.allMatch(id -> first.on(topic("containers", id, "state")).stream().anyMatch(m -> "running".equals(m.json().get("status")))));
+		}
+		// A subscriber that comes afterwards gets the birth and each state from the broker, retained.
 		try (Subscriber s = new Subscriber(broker.tcpUri())) {
 			Await.until("the retained birth and states", WAIT, () -> !s.on(topic("status")).isEmpty()
 				&& List.of("rm-pod", "rm-lxc", "rm-quiet").stream().allMatch(id -> s.on(topic("containers", id, "state")).stream()

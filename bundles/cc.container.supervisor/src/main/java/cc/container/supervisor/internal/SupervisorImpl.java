@@ -393,7 +393,8 @@ public final class SupervisorImpl implements Supervisor {
 	@Override
 	public Optional<ContainerReport> container(String id) {
 		ContainerMachine m = machines.get(id);
-		return m == null ? Optional.empty() : Optional.of(m.report());
+		// One being released (its entry went from the file) is no longer managed, as list() already says.
+		return m == null || m.released() || m.releasing() ? Optional.empty() : Optional.of(m.report());
 	}
 
 	private ContainerMachine machine(String id) throws SupervisorException {
