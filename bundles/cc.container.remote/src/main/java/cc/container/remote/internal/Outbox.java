@@ -221,7 +221,7 @@ final class Outbox {
 		// Pass 1: the last retained message of each topic, which nothing replaces.
 		Map<String, Long> lastRetained = new HashMap<>();
 		long[] index = {0};
-		forEachWaiting((m, length) -> {
+		forEachWaitingLine((m, line) -> {
 			if (m != null && m.retained()) {
 				lastRetained.put(m.topic(), index[0]);
 			}
@@ -232,13 +232,13 @@ final class Outbox {
 		long[] lastDroppable = {-1};
 		long[] lastOfRest = {-1};
 		index[0] = 0;
-		forEachWaiting((m, length) -> {
+		forEachWaitingLine((m, line) -> {
 			if (m == null || freed[0] >= need) {
 				index[0]++;
 				return;
 			}
 			if (droppable(m, index[0], lastRetained)) {
-				freed[0] += length;
+				freed[0] += line.length;
 				lastDroppable[0] = index[0];
 			}
 			index[0]++;
@@ -246,9 +246,9 @@ final class Outbox {
 		if (freed[0] < need) {
 			lastDroppable[0] = Long.MAX_VALUE; // all of them
 			index[0] = 0;
-			forEachWaiting((m, length) -> {
+			forEachWaitingLine((m, line) -> {
 				if (m != null && !droppable(m, index[0], lastRetained) && freed[0] < need) {
-					freed[0] += length;
+					freed[0] += line.length;
 					lastOfRest[0] = index[0];
 				}
 				index[0]++;
@@ -283,14 +283,6 @@ final class Outbox {
 	/** What a pass over the waiting messages is told of each line: its message ({@code null} if torn) and its bytes. */
 	private interface LineVisitor {
 		void visit(Message m, byte[] line) throws IOException;
-	}
-
-	private interface LengthVisitor {
-		void visit(Message m, long length) throws IOException;
-	}
-
-	private void forEachWaiting(LengthVisitor v) throws IOException {
-		forEachWaitingLine((m, line) -> v.visit(m, line.length));
 	}
 
 	/** Reads the waiting lines in order, each with its line end. */

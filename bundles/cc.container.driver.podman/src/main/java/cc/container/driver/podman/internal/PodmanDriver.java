@@ -289,11 +289,6 @@ public final class PodmanDriver implements RuntimeDriver {
 		return now;
 	}
 
-	/**
-	 * Asks Podman where it writes the pid files of {@code id} and of every other container it showed that has none
-	 * known yet, in one {@code podman container inspect}: at a boot, twenty autostarts ask one process, not twenty.
-	 * Serialised: starts that come together wait for the one question and find their answer in it.
-	 */
 	/** Forgets where a container's pid file was (it was made again, renamed or removed), after any question in flight. */
 	private void forgetPidFile(String id) {
 		synchronized (pidFiles) {
@@ -301,38 +296,39 @@ public final class PodmanDriver implements RuntimeDriver {
 		}
 	}
 
+	/**
+	 * Asks Podman where it writes the pid files of {@code id} and of every other container it showed that has none
+	 * known yet, in one {@code podman container inspect}: at a boot, twenty autostarts ask one process, not twenty.
+	 * Serialised: starts that come together wait for the one question and find their answer in it.
+	 */
 	private void learnPidFiles(String id) throws DriverException {
 		synchronized (pidFiles) {
-			learnPidFilesLocked(id);
-		}
-	}
-
-	private void learnPidFilesLocked(String id) throws DriverException {
-		if (pidFiles.containsKey(id)) {
-			return; // a start that came together with this one asked already
-		}
-		List<String> ids = new ArrayList<>();
-		ids.add(id);
-		for (String other : view.keySet()) {
-			if (!other.equals(id) && !pidFiles.containsKey(other) && ids.size() < 200) {
-				ids.add(other);
+			if (pidFiles.containsKey(id)) {
+				return; // a start that came together with this one asked already
 			}
-		}
-		List<String> args = new ArrayList<>(List.of("container", "inspect", "--format", "{{.Name}}={{.PidFile}}"));
-		args.addAll(ids);
-		CommandResult r = run(timeout(), args.toArray(String[]::new));
-		// One that went meanwhile fails the whole question (no output for any): then this one alone.
-		if (!r.ok() && ids.size() > 1) {
-			r = run(timeout(), "container", "inspect", "--format", "{{.Name}}={{.PidFile}}", id);
-		}
-		if (!r.ok()) {
-			return;
-		}
-		for (String line : r.stdout().split("\n")) {
-			int eq = line.indexOf('=');
-			String path = eq < 0 ? "" : line.substring(eq + 1).trim();
-			if (eq > 0 && path.startsWith("/")) {
-				pidFiles.put(line.substring(0, eq), Path.of(path));
+			List<String> ids = new ArrayList<>();
+			ids.add(id);
+			for (String other : view.keySet()) {
+				if (!other.equals(id) && !pidFiles.containsKey(other) && ids.size() < 200) {
+					ids.add(other);
+				}
+			}
+			List<String> args = new ArrayList<>(List.of("container", "inspect", "--format", "{{.Name}}={{.PidFile}}"));
+			args.addAll(ids);
+			CommandResult r = run(timeout(), args.toArray(String[]::new));
+			// One that went meanwhile fails the whole question (no output for any): then this one alone.
+			if (!r.ok() && ids.size() > 1) {
+				r = run(timeout(), "container", "inspect", "--format", "{{.Name}}={{.PidFile}}", id);
+			}
+			if (!r.ok()) {
+				return;
+			}
+			for (String line : r.stdout().split("\n")) {
+				int eq = line.indexOf('=');
+				String path = eq < 0 ? "" : line.substring(eq + 1).trim();
+				if (eq > 0 && path.startsWith("/")) {
+					pidFiles.put(line.substring(0, eq), Path.of(path));
+				}
 			}
 		}
 	}
