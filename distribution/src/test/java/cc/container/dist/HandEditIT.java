@@ -131,7 +131,10 @@ class HandEditIT {
 		Files.write(file, Json.write(doc));
 	}
 
-	/** Waits until the daemon has written state.json {@code polls} more times (each poll writes it). */
+	/**
+	 * Waits until the daemon has written state.json {@code polls} more times (each poll does: he-podman runs monitored, so
+	 * each brings its new statistics).
+	 */
 	static void awaitPolls(int polls) throws Exception {
 		java.util.Set<Object> seen = new java.util.HashSet<>();
 		Await.until(polls + " polls", WAIT, () -> {

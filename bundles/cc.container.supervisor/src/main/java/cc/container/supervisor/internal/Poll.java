@@ -41,7 +41,7 @@ final class Poll {
 		/** The machines to tell. */
 		Collection<ContainerMachine> machines();
 
-		/** After each poll (state.json written). */
+		/** After each poll (state.json written if it changed). */
 		void after();
 	}
 

@@ -25,17 +25,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.osgi.service.log.Logger;
 
 /**
- * The containers' health checks (docs/configuration.md, "Health checks"). Once a second, on the supervisor's timer,
- * each running, monitored container whose check is due gets it: on at most {@value #PARALLEL} threads at once, made when
- * needed and gone after {@value #IDLE_SECONDS} s idle (no thread per container, and at most {@value #PARALLEL} check
- * processes at once). A command runs inside the container (Podman {@code exec}, LXC {@code lxc-attach}); TCP and HTTP
+ * The containers' health checks (docs/configuration.md, "Health checks"). On the supervisor's timer, each running,
+ * monitored container whose check is due gets it. The timer wakes when the next check is due, and not at all while no
+ * container has one (a machine that changes or a check that ends wakes it: {@link #wake()}). Checks run on at most
+ * {@value #PARALLEL} threads at once, made when needed and gone after {@value #IDLE_SECONDS} s idle (no thread per
+ * container, and at most {@value #PARALLEL} check processes at once). A command runs inside the container (Podman {@code exec}, LXC {@code lxc-attach}); TCP and HTTP
  * connect to the container's own loopback from a socket made in its network namespace, without a process; a Podman
  * container without a check of its own runs its image's {@code HEALTHCHECK} ({@code podman healthcheck run}) on the
  * image's schedule. Each result goes to the container's machine ({@link Event.Probed}), which decides.
@@ -43,6 +46,7 @@ import org.osgi.service.log.Logger;
 final class Prober {
 	static final int PARALLEL = 2;
 	static final int IDLE_SECONDS = 30;
+	/** The shortest wait between two looks at the machines. */
 	static final long TICK_MS = 1000;
 
 	private final RuntimeDrivers drivers;
@@ -55,21 +59,56 @@ final class Prober {
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 	/** The image checks found, by container id and version (an update makes a new container). */
 	private final Map<String, Optional<HealthCheck>> imageChecks = new ConcurrentHashMap<>();
+	private final ScheduledExecutorService timer;
+	/** The next look, and when it is due ({@link System#nanoTime()}); null: none is planned. */
+	private ScheduledFuture<?> next;
+	private long nextAt;
+	private boolean closed;
 
 	Prober(RuntimeDrivers drivers, Supplier<Collection<ContainerMachine>> machines, ScheduledExecutorService timer, Logger log) {
 		this.drivers = drivers;
 		this.machines = machines;
 		this.log = log;
+		this.timer = timer;
 		pool.allowCoreThreadTimeOut(true);
-		timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+		wake();
 	}
 
-	void close() {
+	synchronized void close() {
+		closed = true;
+		if (next != null) {
+			next.cancel(false);
+		}
 		pool.shutdownNow();
 	}
 
+	/** Something changed that may make a check due: the machines are looked at within {@value #TICK_MS} ms. */
+	void wake() {
+		plan(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS));
+	}
+
+	/** Plans a look at {@code at} unless one is planned before it. */
+	private synchronized void plan(long at) {
+		if (closed || next != null && !next.isDone() && nextAt - at <= 0) {
+			return;
+		}
+		if (next != null) {
+			next.cancel(false);
+		}
+		nextAt = at;
+		try {
+			next = timer.schedule(this::tick, Math.max(0, TimeUnit.NANOSECONDS.toMillis(at - System.nanoTime())), TimeUnit.MILLISECONDS);
+		} catch (RejectedExecutionException e) {
+			next = null; // the supervisor stops
+		}
+	}
+
 	private void tick() {
+		synchronized (this) {
+			next = null;
+		}
 		long now = System.nanoTime();
+		long soonest = Long.MAX_VALUE;
 		Set<String> ids = new java.util.HashSet<>();
 		for (ContainerMachine m : machines.get()) {
 			ids.add(m.id());
@@ -93,8 +132,9 @@ final class Prober {
 				}
 				check = image.get();
 			}
-			Long next = due.get(m.id());
-			if (next != null && now - next < 0) {
+			Long at = due.get(m.id());
+			if (at != null && now - at < 0) {
+				soonest = Math.min(soonest, at - now);
 				continue;
 			}
 			due.put(m.id(), now + check.interval().toNanos());
@@ -102,6 +142,9 @@ final class Prober {
 			submit(m, () -> probe(m, ch, r.pid()));
 		}
 		due.keySet().retainAll(ids);
+		if (soonest != Long.MAX_VALUE) {
+			plan(now + Math.max(soonest, TimeUnit.MILLISECONDS.toNanos(TICK_MS)));
+		}
 	}
 
 	private void submit(ContainerMachine m, Runnable work) {
@@ -113,6 +156,7 @@ final class Prober {
 				work.run();
 			} finally {
 				inFlight.remove(m.id());
+				wake(); // its next check is due an interval from now (an image's check just found starts now)
 			}
 		});
 	}

@@ -6,6 +6,7 @@ import cc.container.api.HistoryEntry;
 import cc.container.util.json.ReportJson;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,13 @@ public final class StateJson {
 		}
 		doc.put("containers", list);
 		return doc;
+	}
+
+	/** A document without the time it was made: two documents with the same content leave the same file but that time. */
+	static Map<String, Object> content(Map<String, Object> doc) {
+		Map<String, Object> c = new HashMap<>(doc);
+		c.remove("updated_at");
+		return c;
 	}
 
 	/** One container's object. */

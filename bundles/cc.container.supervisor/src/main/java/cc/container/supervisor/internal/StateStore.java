@@ -3,9 +3,12 @@ package cc.container.supervisor.internal;
 import cc.container.util.AtomicFiles;
 import cc.container.util.json.Json;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +19,9 @@ import org.osgi.service.log.Logger;
 
 /**
  * state.json: read once at start, written whole and atomically (a crash leaves the old file or the new one) after a
- * change, at most one write per {@value #COALESCE_MS} ms however many containers change at once, and at every poll.
+ * change, at most one write per {@value #COALESCE_MS} ms however many containers change at once. A write that would
+ * leave the file as it is (the same document, and the file still the one the last write made) is skipped: an idle poll
+ * costs the flash nothing, and a file removed or edited by hand is written again at the next poll.
  */
 final class StateStore {
 	/** Changes within this many milliseconds make one write. */
@@ -31,6 +36,9 @@ final class StateStore {
 	private final Supplier<Map<String, Object>> document;
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 	private volatile boolean open = true;
+	/** What the last write wrote (without its time), and the file it made (its identity, time and size); null: nothing yet. */
+	private Map<String, Object> written;
+	private BasicFileAttributes made;
 
 	/** What a previous daemon left: its boot id (null when unknown) and its containers by id. */
 	record Loaded(String bootId, Map<String, StateJson.Saved> containers) {
@@ -75,13 +83,31 @@ final class StateStore {
 		}
 	}
 
-	/** Writes it now. */
+	/** Writes it now, unless the file already holds what it would write. */
 	synchronized void write() {
 		scheduled.set(false);
+		Map<String, Object> doc = document.get();
+		Map<String, Object> content = StateJson.content(doc);
 		try {
-			AtomicFiles.write(file, Json.write(document.get()));
+			if (content.equals(written) && unchanged()) {
+				return;
+			}
+			AtomicFiles.write(file, Json.write(doc));
+			written = content;
+			made = Files.readAttributes(file, BasicFileAttributes.class);
 		} catch (IOException e) {
+			written = null;
 			log.error("{} cannot be written: {}", file, e.getMessage());
+		}
+	}
+
+	/** Whether the file is still the one the last write made. */
+	private boolean unchanged() {
+		try {
+			BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+			return Objects.equals(now.fileKey(), made.fileKey()) && now.lastModifiedTime().equals(made.lastModifiedTime()) && now.size() == made.size();
+		} catch (IOException e) {
+			return false;
 		}
 	}
 

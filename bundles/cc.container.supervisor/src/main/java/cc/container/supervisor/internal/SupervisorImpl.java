@@ -154,7 +154,7 @@ public final class SupervisorImpl implements Supervisor {
 
 			@Override
 			public void after() {
-				state.write();
+				state.changed();
 			}
 		}, pool, scheduler, log);
 		for (ContainerConfig c : containers.containers()) {
@@ -172,7 +172,7 @@ public final class SupervisorImpl implements Supervisor {
 		poll.start();
 		this.prober = new Prober(drivers, machines::values, scheduler, log);
 		this.watchdog = new Watchdog(host::environment, this::supervising, poll::completed, scheduler, log);
-		state.changed();
+		changed();
 	}
 
 	private ContainerMachine newMachine(ContainerConfig c, StateJson.Saved s) {
@@ -358,11 +358,20 @@ public final class SupervisorImpl implements Supervisor {
 		lastProblems = List.of();
 		reportConfigProblems();
 		poll.now();
-		state.changed();
+		changed();
 		return new ReloadReport(lines, ok);
 	}
 
 	// ---------------------------------------------------------------- state.json
+
+	/** A machine, the configuration or the set of machines changed: state.json is written, and checks may be due. */
+	private void changed() {
+		state.changed();
+		Prober p = prober;
+		if (p != null) {
+			p.wake();
+		}
+	}
 
 	private Map<String, Object> stateDocument() {
 		List<ContainerReport> reports = containers();
@@ -451,7 +460,7 @@ public final class SupervisorImpl implements Supervisor {
 		if (containers.container(id).isEmpty()) {
 			machines.remove(id, m);
 		}
-		state.changed();
+		changed();
 	}
 
 	@Override
@@ -568,7 +577,7 @@ public final class SupervisorImpl implements Supervisor {
 		@Override
 		public void changed() {
 			if (active) {
-				state.changed();
+				SupervisorImpl.this.changed();
 			}
 		}
 
