@@ -145,6 +145,9 @@ if [ "$mode" = install ]; then
 	if [ -z "$destdir" ] && { command -v java >/dev/null 2>&1 || [ -n "${JAVA_HOME:-}" ]; }; then
 		# containerctl's class archive, for this device's JVM: the client starts in about half the time.
 		CC_CTL_MAKE_ARCHIVE=1 "$root/bin/containerctl" --socket /nonexistent/socket list >/dev/null 2>&1 || true
+		# The daemon's, made by starting it once on a throw-away configuration: it starts about 0.3 s sooner. (Into a
+		# staging root, the service makes it at its first start on the device.)
+		"$root/bin/cc-containerd" --make-class-archive || echo "the daemon starts without a class archive"
 	fi
 	sed "s#^#$prefix/#" "$new_list.rel" > "$new_list"
 	rm -f "$new_list.rel"
@@ -223,6 +226,8 @@ if systemd_running; then
 	systemctl disable --now cc-containerd.service 2>/dev/null || true
 	systemctl disable cc-containerd-shutdown.service 2>/dev/null || true
 fi
+# The daemon's class archive: the manager's own, made at install or by the service.
+rm -f "$root/lib/cc-containerd.jsa" "$root/lib/cc-containerd.jsa.id" "$root/lib/cc-containerd.jsa.tmp" "$root/lib/cc-containerd.jsa.id.tmp"
 listed=$(mktemp "${TMPDIR:-/tmp}/cc-install.XXXXXX")
 cp "$manifest" "$listed"
 remove_listed "$listed"

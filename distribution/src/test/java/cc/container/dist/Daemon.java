@@ -33,14 +33,20 @@ final class Daemon implements AutoCloseable {
 
 	/** Starts a daemon whose output goes to {@code workDir} and whose bundle cache is {@code storage}. */
 	static Daemon start(Path workDir, Path storage, String... args) throws IOException {
+		return start(workDir, storage, java.util.Map.of(), args);
+	}
+
+	/** The same with {@code env} added to its environment ({@code CC_CONTAINERD_JAVA_OPTS} there comes after the test's own). */
+	static Daemon start(Path workDir, Path storage, java.util.Map<String, String> env, String... args) throws IOException {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(DIST.resolve("bin/cc-containerd").toString());
 		cmd.addAll(List.of(args));
 		Path out = workDir.resolve("daemon.out");
 		Path err = workDir.resolve("daemon.err");
 		ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+		pb.environment().putAll(env);
 		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + storage + " -Dcc.containerd.upgrades="
-			+ workDir.resolve("upgrades"));
+			+ workDir.resolve("upgrades") + " " + env.getOrDefault("CC_CONTAINERD_JAVA_OPTS", ""));
 		return new Daemon(pb.start(), out, err);
 	}
 

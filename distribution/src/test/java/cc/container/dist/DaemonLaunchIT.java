@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +44,49 @@ class DaemonLaunchIT {
 				() -> Daemon.fileContains(log, "0 managed container(s) configured in " + dir.resolve("work/cc-containers.conf")));
 			assertThat(d.process.isAlive()).isTrue();
 			d.process.destroy(); // SIGTERM, as systemd stops it
+			assertThat(d.waitForExit(Duration.ofSeconds(20))).isZero();
+		}
+	}
+
+	@Test
+	void theClassArchiveIsMadeOnceAndServesFelixAndTheBundles() throws Exception {
+		Path archive = dir.resolve("archive/cc-containerd.jsa");
+		Files.createDirectories(archive.getParent());
+		Map<String, String> env = Map.of("CC_CONTAINERD_ARCHIVE", archive.toString());
+		String cc = Daemon.DIST.resolve("bin/cc-containerd").toString();
+		CtlIT.Result made = CtlIT.exec(List.of(cc, "--make-class-archive"), dir, env);
+		assertThat(made.status()).as(made.err()).isZero();
+		assertThat(made.out()).isEqualTo("cc-containerd: class archive " + archive + " made for this JVM\n");
+		// Made for this JVM and these jars: asked again, nothing is done.
+		java.nio.file.attribute.FileTime at = Files.getLastModifiedTime(archive);
+		assertThat(CtlIT.exec(List.of(cc, "--make-class-archive", "--if-stale"), dir, env).status()).isZero();
+		assertThat(Files.getLastModifiedTime(archive)).isEqualTo(at);
+		// The daemon maps it: the framework's classes and the bundles' (their class loaders are Felix's) come from it.
+		Path classes = dir.resolve("classes.txt");
+		Path conf = config(localConfig(""));
+		Map<String, String> logged = Map.of("CC_CONTAINERD_ARCHIVE", archive.toString(), "CC_CONTAINERD_JAVA_OPTS",
+			"-Xlog:class+load=info:file=" + classes);
+		try (Daemon d = Daemon.start(dir, dir.resolve("felix-cache"), logged, "--config-file", conf.toString())) {
+			Path log = dir.resolve("log/cc-containerd.log");
+			Daemon.await("the containers configuration to be read", START,
+				() -> Daemon.fileContains(log, "0 managed container(s) configured in " + dir.resolve("work/cc-containers.conf")));
+			d.process.destroy();
+			assertThat(d.waitForExit(Duration.ofSeconds(20))).isZero();
+		}
+		assertThat(Files.readString(classes)).contains("org.apache.felix.framework.Felix source: shared objects file (top)",
+			"cc.container.config.internal.StoreConfiguration source: shared objects file (top)");
+		// Made for something else (another JVM, other jars): made again.
+		Files.writeString(archive.resolveSibling("cc-containerd.jsa.id"), "another JVM\n");
+		assertThat(CtlIT.exec(List.of(cc, "--make-class-archive", "--if-stale"), dir, env).status()).isZero();
+		assertThat(Files.readString(archive.resolveSibling("cc-containerd.jsa.id"))).isNotEqualTo("another JVM\n");
+		// A damaged archive is ignored: the daemon starts as without one.
+		Files.write(archive, new byte[] { 1, 2, 3 });
+		Files.deleteIfExists(dir.resolve("log/cc-containerd.log"));
+		try (Daemon d = Daemon.start(dir, dir.resolve("felix-cache"), env, "--config-file", conf.toString())) {
+			Daemon.await("the containers configuration to be read", START, () -> Daemon.fileContains(dir.resolve("log/cc-containerd.log"),
+				"0 managed container(s) configured in " + dir.resolve("work/cc-containers.conf")));
+			assertThat(d.stderrText() + Files.readString(d.stdout)).doesNotContain("shared archive", "cds");
+			d.process.destroy();
 			assertThat(d.waitForExit(Duration.ofSeconds(20))).isZero();
 		}
 	}

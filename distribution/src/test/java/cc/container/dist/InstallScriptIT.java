@@ -107,7 +107,7 @@ class InstallScriptIT {
 	@Order(2)
 	void theUnitsAreWhatSystemdNeeds() throws Exception {
 		Path units = root.resolve("lib/systemd/system");
-		Set<String> known = Set.of("Description", "Documentation", "After", "Before", "Wants", "Type", "ExecStart", "ExecStop", "ExecReload", "KillMode",
+		Set<String> known = Set.of("Description", "Documentation", "After", "Before", "Wants", "Type", "ExecStartPre", "ExecStart", "ExecStop", "ExecReload", "KillMode",
 			"Restart", "RestartSec", "RestartPreventExitStatus", "TimeoutStopSec", "RemainAfterExit", "WantedBy", "NotifyAccess", "WatchdogSec");
 		Map<String, Map<String, List<String>>> daemon = unit(units.resolve("cc-containerd.service"));
 		Map<String, Map<String, List<String>>> shutdown = unit(units.resolve("cc-containerd-shutdown.service"));
@@ -117,6 +117,8 @@ class InstallScriptIT {
 		}
 		Map<String, List<String>> service = daemon.get("Service");
 		assertThat(service.get("ExecStart")).containsExactly("/usr/bin/cc-containerd --config-file /etc/cc-container-mng.conf");
+		// The class archive is made before the daemon starts when none fits; its failure does not stop the start.
+		assertThat(service.get("ExecStartPre")).containsExactly("-/usr/bin/cc-containerd --make-class-archive --if-stale");
 		assertThat(service.get("KillMode")).containsExactly("process");
 		assertThat(service.get("Restart")).containsExactly("on-failure");
 		// systemd restarts a daemon that stops pinging its watchdog (a hung JVM, a stalled supervision loop).
