@@ -28,9 +28,14 @@ import java.util.Map;
  * beside the same daemon supervising no container in the same run. The CPU of the runtime tools it starts is counted
  * apart (children's CPU time of the daemon).
  *
- * <p>Usage: {@code benchmarks/daemon-idle.sh [containers] [seconds]}
+ * <p>Usage: {@code benchmarks/daemon-idle.sh [containers] [seconds] [warm-up seconds]}: the measured stretch begins
+ * once every container runs and the warm-up has passed (15 s by default; the JVM's compiler still works for minutes
+ * after a start, so a steady state wants a few).
  */
 public final class DaemonIdleBenchmark {
+	/** How long the daemon runs, once its containers run, before it is measured. */
+	static int warmUpSeconds = 15;
+
 	private DaemonIdleBenchmark() {
 	}
 
@@ -38,6 +43,7 @@ public final class DaemonIdleBenchmark {
 	public static void main(String[] args) throws Exception {
 		int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
 		int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 120;
+		warmUpSeconds = args.length > 2 ? Integer.parseInt(args[2]) : warmUpSeconds;
 		Path dist = Path.of("distribution/target/cc-container-mng").toAbsolutePath();
 		Path work = Files.createTempDirectory("cc-bench-idle-");
 		PodmanSandbox podman = new PodmanSandbox(work.resolve("podman"));
@@ -47,7 +53,8 @@ public final class DaemonIdleBenchmark {
 			String[] empty = run(dist, work, "empty", podman, seconds, List.of());
 			List<Object> entries = installIdle(work, podman, config, n, Map.of());
 			String[] full = run(dist, work, "full", podman, seconds, entries);
-			System.out.printf("%nThe daemon over %d s at monitor_interval 10 (RSS at the end; CPU seconds extrapolated to one hour):%n", seconds);
+			System.out.printf("%nThe daemon over %d s at monitor_interval 10, %d s after its containers ran (RSS at the end; CPU seconds "
+				+ "extrapolated to one hour):%n", seconds, warmUpSeconds);
 			System.out.println(HEADER);
 			System.out.println(empty[0]);
 			System.out.println(full[0].replace("%N%", Integer.toString(n)));
@@ -152,7 +159,7 @@ public final class DaemonIdleBenchmark {
 			while (System.nanoTime() < deadline && !allRunning(wp, containers.size())) {
 				Thread.sleep(200);
 			}
-			Thread.sleep(15_000);
+			Thread.sleep(warmUpSeconds * 1000L);
 			long[] before = cpu(d.pid());
 			Map<String, Long> threadsBefore = threadCpu(d.pid());
 			long forksBefore = forks();

@@ -64,9 +64,9 @@ public final class SupervisorImpl implements Supervisor {
 	private final RuntimeDrivers drivers;
 	private final Logger log;
 	private final BootClock clock = new BootClock();
-	private final Workers pool = new Workers("cc-supervisor-worker");
 	/** Timers: delayed restarts, state.json writes, the liveness check. Never blocked by a runtime. */
 	private final ScheduledExecutorService scheduler = Threads.scheduler("cc-supervisor");
+	private final Workers pool = new Workers("cc-supervisor-worker", scheduler);
 	private final Map<String, ContainerMachine> machines = new ConcurrentHashMap<>();
 	private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
 	private final DaemonReport report;

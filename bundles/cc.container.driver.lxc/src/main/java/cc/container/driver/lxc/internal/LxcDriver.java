@@ -75,8 +75,11 @@ public final class LxcDriver implements RuntimeDriver {
 	/** Files of a container's folder that the manager or LXC write and read: never links, never shared. */
 	static final List<String> OWN_FILES = List.of("config", "console.log", "console.log.1", START_LOG, PID_FILE, VERSION_FILE);
 	static final long WATCH_MS = 200;
-	/** How often the watched inits are checked when the kernel tells their end itself. */
-	static final long WATCH_SAFETY_MS = 5000;
+	/**
+	 * How often the watched inits are checked when the kernel tells their end itself (a safety net should a pidfd not
+	 * tell it): the default {@code monitor_interval}, the worst case of a crash seen by a poll.
+	 */
+	static final long WATCH_SAFETY_MS = 10_000;
 	/** How often a start looks whether the container's init runs. */
 	static final long START_POLL_MS = 5;
 	/** Whether setsid(1) is there to give a container's monitor a session of its own. */
