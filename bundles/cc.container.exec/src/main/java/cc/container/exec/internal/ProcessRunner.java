@@ -26,8 +26,6 @@ import java.util.function.IntConsumer;
  */
 final class ProcessRunner {
 	private static final File DEV_NULL = new File("/dev/null");
-	/** How long a command whose caller is interrupted may go on to finish what it does before it is killed. */
-	static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
 	private final Path tmpDir;
 	private final Consumer<String> debug;
 
@@ -53,21 +51,13 @@ final class ProcessRunner {
 				throw notStarted(command, e);
 			}
 			boolean done;
-			boolean interrupted = false;
 			try {
 				done = p.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
 			} catch (InterruptedException e) {
-				// Killed in the middle of a change, a runtime tool leaves it half made (a podman start killed between
-				// runc's create and start leaves a container process that no one owns or removes): it gets a moment
-				// to finish first, and is killed only if it does not.
-				interrupted = true;
-				done = awaitUninterruptibly(p, Math.min(INTERRUPT_GRACE.toNanos(), command.timeout().toNanos() - (System.nanoTime() - start)));
-				if (!done) {
-					killTree(p);
-					Thread.currentThread().interrupt();
-					throw new CommandException(CommandException.Kind.INTERRUPTED, command,
-						"interrupted while running " + command.display() + "; it was killed", e);
-				}
+				killTree(p);
+				Thread.currentThread().interrupt();
+				throw new CommandException(CommandException.Kind.INTERRUPTED, command,
+					"interrupted while running " + command.display() + "; it was killed", e);
 			}
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 			if (!done) {
@@ -81,10 +71,7 @@ final class ProcessRunner {
 			String stderr = read(err, command.maxOutput(), truncated);
 			CommandResult r = new CommandResult(command, p.exitValue(), stdout, stderr, took, truncated[0]);
 			debug.accept("Ran " + command.display() + " in " + took.toMillis() + " ms: exit " + r.exitCode()
-				+ (r.ok() ? "" : " (" + r.reason() + ")") + (interrupted ? "; its caller was interrupted meanwhile" : ""));
-			if (interrupted) {
-				Thread.currentThread().interrupt(); // the caller learns it at its next wait
-			}
+				+ (r.ok() ? "" : " (" + r.reason() + ")"));
 			return r;
 		} catch (IOException e) {
 			throw new CommandException(CommandException.Kind.NOT_STARTED, command,
@@ -162,18 +149,6 @@ final class ProcessRunner {
 		String reason = at >= 0 ? why.substring(why.indexOf(',', at) + 1).trim() : String.valueOf(why);
 		return new CommandException(CommandException.Kind.NOT_STARTED, command,
 			"cannot run " + command.argv().get(0) + ": " + reason.toLowerCase(java.util.Locale.ROOT), e);
-	}
-
-	/** Waits for a process to end within {@code nanos}, whatever interrupts come meanwhile; whether it ended. */
-	private static boolean awaitUninterruptibly(Process p, long nanos) {
-		long deadline = System.nanoTime() + Math.max(0, nanos);
-		while (true) {
-			try {
-				return p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			} catch (InterruptedException again) {
-				// still within the grace
-			}
-		}
 	}
 
 	/** Kills a process and every process it started (children first seen, so none is re-parented unseen). */

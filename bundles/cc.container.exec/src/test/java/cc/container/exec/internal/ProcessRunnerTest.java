@@ -91,57 +91,6 @@ class ProcessRunnerTest {
 	}
 
 	@Test
-	void anInterruptedCallerLetsTheToolFinishWhatItDoes() throws Exception {
-		// A tool in the middle of a change (a podman start between runc's create and start): the interrupt comes while
-		// it runs, twice, and it still ends by itself and its result is given, with the interrupt kept for the caller.
-		Path marker = dir.resolve("started");
-		CommandResult[] result = new CommandResult[1];
-		boolean[] stillInterrupted = new boolean[1];
-		Thread caller = new Thread(() -> {
-			try {
-				result[0] = runner().run(sh("touch " + marker + "; sleep 1; echo finished", Duration.ofSeconds(10)));
-			} catch (CommandException e) {
-				throw new IllegalStateException(e);
-			}
-			stillInterrupted[0] = Thread.currentThread().isInterrupted();
-		});
-		caller.start();
-		while (!Files.exists(marker)) {
-			Thread.sleep(10);
-		}
-		caller.interrupt();
-		Thread.sleep(100);
-		caller.interrupt();
-		caller.join(10_000);
-		assertThat(result[0].exitCode()).isZero();
-		assertThat(result[0].stdout()).isEqualTo("finished\n");
-		assertThat(stillInterrupted[0]).isTrue();
-	}
-
-	@Test
-	void anInterruptedCallersToolThatDoesNotFinishWithinTheGraceIsKilled() throws Exception {
-		Path pid = dir.resolve("pid");
-		CommandException[] thrown = new CommandException[1];
-		Thread caller = new Thread(() -> {
-			try {
-				runner().run(sh("echo $$ > " + pid + "; exec sleep 60", Duration.ofSeconds(30)));
-			} catch (CommandException e) {
-				thrown[0] = e;
-			}
-		});
-		caller.start();
-		while (!Files.exists(pid) || Files.readString(pid).isBlank()) {
-			Thread.sleep(10);
-		}
-		long at = System.nanoTime();
-		caller.interrupt();
-		caller.join(30_000);
-		assertThat(Duration.ofNanos(System.nanoTime() - at)).isGreaterThanOrEqualTo(ProcessRunner.INTERRUPT_GRACE.minusMillis(100));
-		assertThat(thrown[0].kind()).isEqualTo(CommandException.Kind.INTERRUPTED);
-		assertThat(ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-	}
-
-	@Test
 	void missingProgramIsAClearError() {
 		assertThatThrownBy(() -> runner().run(Command.of(List.of("/nonexistent/podman", "ps"), Duration.ofSeconds(5))))
 			.isInstanceOf(CommandException.class)

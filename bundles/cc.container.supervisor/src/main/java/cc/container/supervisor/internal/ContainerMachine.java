@@ -36,9 +36,16 @@ final class ContainerMachine {
 	private ScheduledFuture<?> pendingRestart;
 	/** A release is on its way (submitted to its executor): nothing starts by itself any more. */
 	private volatile boolean releasing;
-	/** The thread running an automatic start, while it runs, and whether it was cut short; guarded by {@code this}. */
+	/**
+	 * How long an automatic start cut short may go on to finish before its thread is interrupted (which kills the
+	 * runtime's tool): a tool killed in the middle of a change leaves it half made — a {@code podman start} killed
+	 * between runc's create and start leaves a container process that no later {@code podman rm} removes.
+	 */
+	static final long CUT_SHORT_GRACE_MS = 5000;
+	/** The thread running an automatic start, while it runs, whether it was cut short, and how many there were; guarded by {@code this}. */
 	private Thread automaticStart;
 	private boolean cutShort;
+	private long automaticStarts;
 
 	/** What a machine needs of the supervisor. */
 	interface Context {
@@ -250,6 +257,7 @@ final class ContainerMachine {
 			synchronized (this) {
 				automaticStart = Thread.currentThread();
 				cutShort = false;
+				automaticStarts++;
 			}
 		}
 		try {
@@ -274,10 +282,21 @@ final class ContainerMachine {
 		return was;
 	}
 
-	/** Interrupts the automatic start under way, if one is: its runtime call ends (the drivers kill their tools). */
+	/**
+	 * Cuts short the automatic start under way, if one is: unless it finished meanwhile, its thread is interrupted
+	 * {@value #CUT_SHORT_GRACE_MS} ms later, and its runtime call ends (the drivers kill their tools).
+	 */
 	private synchronized void cancelAutomaticStart() {
-		if (automaticStart != null) {
+		if (automaticStart != null && !cutShort) {
 			cutShort = true;
+			long which = automaticStarts;
+			ctx.schedule(() -> interruptAutomaticStart(which), CUT_SHORT_GRACE_MS);
+		}
+	}
+
+	/** Interrupts the automatic start {@code which} if it still runs (not a later one on the same thread). */
+	private synchronized void interruptAutomaticStart(long which) {
+		if (automaticStart != null && automaticStarts == which) {
 			automaticStart.interrupt();
 		}
 	}

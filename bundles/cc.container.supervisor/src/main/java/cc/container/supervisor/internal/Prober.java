@@ -35,8 +35,9 @@ import org.osgi.service.log.Logger;
 
 /**
  * The containers' health checks (docs/configuration.md, "Health checks"). On the supervisor's timer, each running,
- * monitored container whose check is due gets it. The timer wakes when the next check is due, and not at all while no
- * container has one (a machine that changes or a check that ends wakes it: {@link #wake()}). Checks run on at most
+ * monitored container whose check is due gets it. The timer wakes when the next check is due, and otherwise only a
+ * second after a machine changed (a poll's statistics change them all) or a check ended ({@link #wake()}), not on a
+ * fixed tick. Checks run on at most
  * {@value #PARALLEL} threads at once, made when needed and gone after {@value #IDLE_SECONDS} s idle (no thread per
  * container, and at most {@value #PARALLEL} check processes at once). A command runs inside the container (Podman {@code exec}, LXC {@code lxc-attach}); TCP and HTTP
  * connect to the container's own loopback from a socket made in its network namespace, without a process; a Podman
@@ -97,7 +98,7 @@ final class Prober {
 		}
 		nextAt = at;
 		try {
-			next = timer.schedule(this::tick, Math.max(0, TimeUnit.NANOSECONDS.toMillis(at - System.nanoTime())), TimeUnit.MILLISECONDS);
+			next = timer.schedule(this::tick, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
 		} catch (RejectedExecutionException e) {
 			next = null; // the supervisor stops
 		}

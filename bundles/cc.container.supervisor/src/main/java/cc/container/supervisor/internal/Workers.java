@@ -105,8 +105,13 @@ final class Workers implements Executor {
 			Thread.interrupted(); // an interrupt meant for the previous task is not this one's
 			try {
 				task.run();
-			} catch (RuntimeException | Error e) {
+			} catch (RuntimeException e) {
 				// each task reports its own failures; one must not end the thread
+			} catch (Error e) {
+				synchronized (this) {
+					threads--; // the thread ends with it, and its uncaught handler prints it
+				}
+				throw e;
 			}
 		}
 	}

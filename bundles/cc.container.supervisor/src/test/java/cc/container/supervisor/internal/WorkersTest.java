@@ -19,34 +19,54 @@ class WorkersTest {
 	final ScheduledExecutorService timer = Threads.scheduler("test-timer");
 	final Workers pool = new Workers("test-worker", timer);
 
+	/** A timer held busy: the look for tasks that wait too long cannot come, so no thread is made but the first. */
+	final ScheduledExecutorService held = Threads.scheduler("test-held-timer");
+	final CountDownLatch unhold = new CountDownLatch(1);
+
 	@AfterEach
 	void stop() {
 		pool.shutdown();
 		timer.shutdownNow();
+		unhold.countDown();
+		held.shutdownNow();
+	}
+
+	Workers withHeldTimer(String name) {
+		held.execute(() -> {
+			try {
+				unhold.await();
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		return new Workers(name, held);
 	}
 
 	@Test
-	void aBurstOfQuickTasksRunsOnAFewThreadsInOrder() throws Exception {
-		// A poll's events: twenty tasks of 0.2 ms at once. A thread per task that finds none idle would make about twenty.
-		Set<Thread> used = ConcurrentHashMap.newKeySet();
-		List<Integer> order = new CopyOnWriteArrayList<>();
-		CountDownLatch done = new CountDownLatch(20);
-		SerialExecutor serial = new SerialExecutor(pool);
-		for (int i = 0; i < 20; i++) {
-			int n = i;
-			pool.execute(() -> {
-				used.add(Thread.currentThread());
-				java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-				done.countDown();
-			});
-			serial.execute(() -> order.add(n));
+	void aBurstOfQuickTasksRunsOnOneThreadInOrder() throws Exception {
+		// A poll's events: twenty tasks of 0.2 ms at once. A thread per task that finds none idle would make about
+		// twenty; here the look for tasks that wait too long cannot come (its timer is held), so one thread runs them all.
+		Workers burst = withHeldTimer("test-burst");
+		try {
+			Set<Thread> used = ConcurrentHashMap.newKeySet();
+			List<Integer> order = new CopyOnWriteArrayList<>();
+			CountDownLatch done = new CountDownLatch(20);
+			for (int i = 0; i < 20; i++) {
+				int n = i;
+				burst.execute(() -> {
+					used.add(Thread.currentThread());
+					order.add(n);
+					java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+					done.countDown();
+				});
+			}
+			assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(used).hasSize(1);
+			assertThat(burst.threads()).isEqualTo(1);
+			assertThat(order).as("in the order given").isSorted();
+		} finally {
+			burst.shutdown();
 		}
-		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(used.size()).isLessThanOrEqualTo(10);
-		while (order.size() < 20) {
-			Thread.sleep(5);
-		}
-		assertThat(order).isSorted();
 	}
 
 	@Test
@@ -100,19 +120,31 @@ class WorkersTest {
 
 	@Test
 	void anInterruptMeantForOneTaskDoesNotReachTheNext() throws Exception {
-		CountDownLatch first = new CountDownLatch(1);
+		// The second task is queued while the first runs, so the same thread takes it straight after: no idle wait
+		// between them could swallow the interrupt.
+		CountDownLatch queued = new CountDownLatch(1);
+		Thread[] ranOn = new Thread[2];
 		boolean[] interrupted = new boolean[1];
 		CountDownLatch second = new CountDownLatch(1);
-		pool.execute(() -> {
-			Thread.currentThread().interrupt();
-			first.countDown();
+		Workers one = withHeldTimer("test-one");
+		one.execute(() -> {
+			ranOn[0] = Thread.currentThread();
+			try {
+				queued.await();
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+			Thread.currentThread().interrupt(); // a cancelled start's interrupt, left set
 		});
-		assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
-		pool.execute(() -> {
+		one.execute(() -> {
+			ranOn[1] = Thread.currentThread();
 			interrupted[0] = Thread.currentThread().isInterrupted();
 			second.countDown();
 		});
+		queued.countDown();
 		assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(ranOn[1]).as("the same thread").isSameAs(ranOn[0]);
 		assertThat(interrupted[0]).isFalse();
+		one.shutdown();
 	}
 }
