@@ -8,8 +8,6 @@ import cc.container.util.json.Json;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,8 +19,8 @@ import java.util.Optional;
  * The containers configuration file and its last good content. Writers are serialized; readers see an immutable
  * snapshot. A change is in force only once it is on disk.
  *
- * <p>Integrators edit the file by hand, so the store never writes over an edit it has not read: it remembers a hash
- * of the content it last read or wrote, and before each write it looks at the file again. An edit that is valid is
+ * <p>Integrators edit the file by hand, so the store never writes over an edit it has not read: it remembers
+ * the content it last read or wrote, and before each write it looks at the file again. An edit that is valid is
  * taken in first (the change is then made on top of it); an edit that is not valid stops the write with an error that
  * says so, and the file stays as the user left it.
  */
@@ -32,7 +30,10 @@ public final class ContainersStore {
 	private final Path file;
 	private volatile List<ContainerConfig> containers = List.of();
 	private Map<String, Object> document = newDocument();
-	/** The SHA-256 of the content last read or written, or null when there was no file. */
+	/**
+	 * The content last read or written, or null when there was no file: the file is compared with it to tell an edit
+	 * (bytes, not a digest: no message-digest provider on the daemon's start-up path, and the file is small).
+	 */
 	private byte[] seen;
 	/** What the last look at the file found wrong with an edit, or null. */
 	private volatile String invalidEdit;
@@ -80,7 +81,7 @@ public final class ContainersStore {
 		}
 		document = r.document();
 		containers = r.containers();
-		seen = sha256(content);
+		seen = content;
 		invalidEdit = null;
 		return r.warnings();
 	}
@@ -107,7 +108,7 @@ public final class ContainersStore {
 		} catch (ConfigException e) {
 			return e.getMessage();
 		}
-		if (content == null ? seen == null : Arrays.equals(sha256(content), seen)) {
+		if (content == null ? seen == null : Arrays.equals(content, seen)) {
 			return null;
 		}
 		if (invalidEdit != null) {
@@ -119,7 +120,7 @@ public final class ContainersStore {
 	/** Before a write: an edit made since the file was last read is taken in first, or stops the write when invalid. */
 	private List<String> takeInEdits() throws ConfigException {
 		byte[] content = read();
-		if (content == null ? seen == null : Arrays.equals(sha256(content), seen)) {
+		if (content == null ? seen == null : Arrays.equals(content, seen)) {
 			return List.of();
 		}
 		try {
@@ -127,14 +128,6 @@ public final class ContainersStore {
 		} catch (ConfigException e) {
 			throw new ConfigException(file + " was edited and is not valid, so the change was not written (fix the file, then run "
 				+ "containerctl daemon reload): " + e.getMessage(), e);
-		}
-	}
-
-	static byte[] sha256(byte[] b) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(b);
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
 		}
 	}
 
@@ -217,7 +210,7 @@ public final class ContainersStore {
 		}
 		document = doc;
 		containers = List.copyOf(entries);
-		seen = sha256(content);
+		seen = content;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -48,7 +48,7 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 	private final Logger log;
 	private final InstanceLock lock;
 	private volatile DaemonConfig config;
-	/** The SHA-256 of the file's content in force, to tell an edit that was not reloaded. */
+	/** The file's content in force, to tell an edit that was not reloaded. */
 	private volatile byte[] seen;
 	/** Why the last reload left the previous configuration in force, or null. */
 	private volatile String reloadFailure;
@@ -140,7 +140,7 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 			restartPending = null;
 		}
 		config = next;
-		seen = ContainersStore.sha256(content);
+		seen = content;
 		reloadFailure = null;
 		log.info("Daemon configuration reloaded from {}.", file);
 		return config;
@@ -152,7 +152,7 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 			return Optional.of(file + " is not valid, the last good configuration stays in force: " + reloadFailure);
 		}
 		try {
-			if (!Arrays.equals(ContainersStore.sha256(readBytes()), seen)) {
+			if (!Arrays.equals(readBytes(), seen)) {
 				return Optional.of(file + " was edited after the daemon read it; containerctl daemon reload applies the edit");
 			}
 		} catch (ConfigException e) {
@@ -164,7 +164,7 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 	private DaemonConfig read() throws ConfigException {
 		byte[] content = readBytes();
 		DaemonConfig c = parse(content);
-		seen = ContainersStore.sha256(content);
+		seen = content;
 		return c;
 	}
 
