@@ -31,14 +31,17 @@ class WorkersTest {
 		held.shutdownNow();
 	}
 
+	/** Waits for {@code latch} as a task blocked in a runtime call would. */
+	static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	Workers withHeldTimer(String name) {
-		held.execute(() -> {
-			try {
-				unhold.await();
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-			}
-		});
+		held.execute(() -> awaitQuietly(unhold));
 		return new Workers(name, held);
 	}
 
@@ -77,11 +80,7 @@ class WorkersTest {
 		for (int i = 0; i < 10; i++) {
 			pool.execute(() -> {
 				blocked.countDown();
-				try {
-					release.await();
-				} catch (InterruptedException e) {
-					Thread.currentThread().interrupt();
-				}
+				awaitQuietly(release);
 			});
 		}
 		CountDownLatch restart = new CountDownLatch(1);
@@ -100,11 +99,7 @@ class WorkersTest {
 		CountDownLatch release = new CountDownLatch(1);
 		CountDownLatch ran = new CountDownLatch(2);
 		pool.execute(() -> {
-			try {
-				release.await();
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-			}
+			awaitQuietly(release);
 			ran.countDown();
 		});
 		pool.execute(ran::countDown);
@@ -129,11 +124,7 @@ class WorkersTest {
 		Workers one = withHeldTimer("test-one");
 		one.execute(() -> {
 			ranOn[0] = Thread.currentThread();
-			try {
-				queued.await();
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-			}
+			awaitQuietly(queued);
 			Thread.currentThread().interrupt(); // a cancelled start's interrupt, left set
 		});
 		one.execute(() -> {
