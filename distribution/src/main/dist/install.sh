@@ -188,8 +188,8 @@ if [ "$mode" = install ]; then
 	mv -f "$manifest.tmp-install" "$manifest"
 	echo "installed cc-container-mng in $root"
 	if [ -z "$destdir" ] && { command -v java >/dev/null 2>&1 || [ -n "${JAVA_HOME:-}" ]; }; then
-		# The daemon's class archive, made by starting it once on a throw-away configuration: it starts about 0.3 s
-		# sooner. (Into a staging root, the service makes it at its first start on the device.)
+		# The daemon's class archive, made by starting it once on a throw-away configuration: its supervisor is up about
+		# 0.3 s sooner. (Into a staging root, the service makes it at its first start on the device.)
 		"$root/bin/cc-containerd" --make-class-archive || true
 	fi
 	if [ "$enable" = yes ] && systemd_running; then

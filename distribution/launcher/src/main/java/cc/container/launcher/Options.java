@@ -20,7 +20,9 @@ record Options(Path configFile, boolean shell, boolean stopManaged, boolean help
 		+ "  --shell                    run the Gogo shell on the console (container:* commands)\n"
 		+ "  --stop-managed-containers  stop every managed container, keep their desired state, and exit\n"
 		+ "                             (0 when all stopped, 1 with the list of those that did not); for shutdown\n"
-		+ "  --help                     print this help and exit\n";
+		+ "  --help                     print this help and exit\n"
+		+ "cc-containerd --make-class-archive [--if-stale] makes the daemon's class archive for this JVM and exits\n"
+		+ "(docs/operations.md; the service does it before it starts the daemon when none fits).\n";
 
 	/** A command line that cannot be used; the message is one line for the user. */
 	static final class UsageException extends Exception {
