@@ -288,7 +288,14 @@ public final class SupervisorImpl implements Supervisor {
 		List<String> changes = new ArrayList<>();
 		for (ContainerConfig c : now.values()) {
 			ContainerMachine m = machines.get(c.id());
-			if (m != null && !m.released() && !m.config().runtime().equals(c.runtime())) {
+			if (m != null && m.released()) {
+				// Its entry was removed a moment ago and the release that a reload posted finished after that reload:
+				// the entry is back, and a new machine takes the container as it finds it (one still being released is
+				// replaced at the next poll).
+				machines.remove(c.id(), m);
+				m = null;
+			}
+			if (m != null && !m.config().runtime().equals(c.runtime())) {
 				log.warn("The runtime of container {} changed from {} to {} in {}: the {} container is released, and {} is supervised on {}.", c.id(),
 					m.config().runtime(), c.runtime(), containers.file(), m.config().runtime(), c.id(), c.runtime());
 				m.post(new Event.Release());
