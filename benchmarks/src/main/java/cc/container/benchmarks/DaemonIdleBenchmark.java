@@ -76,8 +76,8 @@ public final class DaemonIdleBenchmark {
 	 */
 	static List<Object> installIdle(Path work, PodmanSandbox podman, DaemonConfig config, int n, Map<String, Object> extra) throws Exception {
 		CommandRunnerImpl runner = new CommandRunnerImpl(work.resolve("exec"), s -> { });
-		RuntimeDriver p = new PodmanDriver(runner, () -> config, TestLogger.create());
-		RuntimeDriver l = new LxcDriver(runner, () -> config, TestLogger.create());
+		RuntimeDriver p = PodmanDriver.standalone(runner, () -> config, TestLogger.create());
+		RuntimeDriver l = LxcDriver.standalone(runner, () -> config, TestLogger.create());
 		Path image = podman.imageArchive("localhost/bench/idle:1", Busybox.TICKER.replace("sleep 1", "sleep 3600"), work.resolve("i.tar"));
 		Path bundle = LxcBundles.create(work, work.resolve("i.tar.gz"), "i", Busybox.TICKER.replace("sleep 1", "sleep 3600"), null);
 		List<Object> entries = new ArrayList<>();

@@ -41,8 +41,8 @@ public final class DriverQueryBenchmark {
 		try {
 			DaemonConfig config = TestConfig.daemon(work.resolve("work"), podman, Duration.ofSeconds(60));
 			Bench.CountingRunner runner = new Bench.CountingRunner(new CommandRunnerImpl(work.resolve("exec"), s -> { }));
-			RuntimeDriver p = new PodmanDriver(runner, () -> config, TestLogger.create());
-			RuntimeDriver l = new LxcDriver(runner, () -> config, TestLogger.create());
+			RuntimeDriver p = PodmanDriver.standalone(runner, () -> config, TestLogger.create());
+			RuntimeDriver l = LxcDriver.standalone(runner, () -> config, TestLogger.create());
 			Path image = podman.imageArchive("localhost/bench/ticker:1", Busybox.TICKER, work.resolve("ticker.tar"));
 			Path bundle = LxcBundles.create(work, work.resolve("ticker.tar.gz"), "ticker", Busybox.TICKER, null);
 			System.out.printf("Starting %d Podman and %d LXC containers...%n", n, n);

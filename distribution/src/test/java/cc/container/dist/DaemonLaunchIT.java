@@ -43,8 +43,13 @@ class DaemonLaunchIT {
 			Daemon.await("the containers configuration to be read", START,
 				() -> Daemon.fileContains(log, "0 managed container(s) configured in " + dir.resolve("work/cc-containers.conf")));
 			assertThat(d.process.isAlive()).isTrue();
+			Daemon.await("both drivers to be up", START, () -> Daemon.fileContains(log, "The lxc driver is available")
+				&& Daemon.fileContains(log, "The podman driver is available"));
 			d.process.destroy(); // SIGTERM, as systemd stops it
 			assertThat(d.waitForExit(Duration.ofSeconds(20))).isZero();
+			// A clean start and stop alarms nobody: not one error line (Felix SCR logs one, for example, for a public
+			// constructor of a component whose parameters it cannot give).
+			assertThat(Files.readAllLines(log)).noneMatch(line -> line.contains(" ERROR "));
 		}
 	}
 
@@ -139,6 +144,20 @@ class DaemonLaunchIT {
 	}
 
 	@Test
+	void aMistypedClassArchiveOptionIsRefusedAndMakesNothing() throws Exception {
+		Path archive = dir.resolve("cds/daemon.jsa");
+		Files.createDirectories(archive.getParent());
+		try (Daemon d = Daemon.start(dir, dir.resolve("cache"), Map.of("CC_CONTAINERD_ARCHIVE", archive.toString()),
+			"--make-class-archive", "--if-stal")) {
+			assertThat(d.waitForExit(START)).isEqualTo(2);
+			assertThat(d.stderrText()).contains("cc-containerd: --make-class-archive takes only --if-stale, not \"--if-stal\"");
+		}
+		try (var files = Files.list(archive.getParent())) {
+			assertThat(files).isEmpty();
+		}
+	}
+
+	@Test
 	void shellOnTheConsoleDoesNotStopTheDaemonWhenItsInputEnds() throws Exception {
 		Path conf = config(localConfig(""));
 		try (Daemon d = Daemon.start(dir, "--config-file", conf.toString(), "--shell")) {
@@ -172,7 +191,7 @@ class DaemonLaunchIT {
 				() -> cc.container.testing.Sh.run("tmux", "capture-pane", "-t", session, "-p").contains("log_level: INFO"));
 			// The up arrow recalls it: only a line editor with history does that (a plain terminal sends ^[[A).
 			cc.container.testing.Sh.run("tmux", "send-keys", "-t", session, "Up", "Enter");
-			Daemon.await("the recalled command's answer", START, () -> cc.container.testing.Sh.run("tmux", "capture-pane", "-t", session, "-p")
+			Daemon.await("the recalled command's answer", START, () -> cc.container.testing.Sh.run("tmux", "capture-pane", "-t", session, "-p", "-S", "-")
 				.split("log_level: INFO", -1).length == 3);
 		} finally {
 			cc.container.testing.Sh.run("tmux", "kill-session", "-t", session);

@@ -38,8 +38,8 @@ public record Parts(CommandRunnerImpl runner, PodmanDriver podman, LxcDriver lxc
 	/** The drivers alone, on the whiteboard, with the containers store of {@code config}. */
 	public static Parts drivers(DaemonConfig config, Path exec, Logger log) throws ConfigException {
 		CommandRunnerImpl runner = new CommandRunnerImpl(exec, s -> { });
-		PodmanDriver podman = new PodmanDriver(runner, () -> config, log);
-		LxcDriver lxc = new LxcDriver(runner, () -> config, log);
+		PodmanDriver podman = PodmanDriver.standalone(runner, () -> config, log);
+		LxcDriver lxc = LxcDriver.standalone(runner, () -> config, log);
 		DriverWhiteboard drivers = new DriverWhiteboard();
 		drivers.add(podman);
 		drivers.add(lxc);

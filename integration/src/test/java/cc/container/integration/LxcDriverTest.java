@@ -85,7 +85,7 @@ class LxcDriverTest {
 	}
 
 	LxcDriver newDriver(DaemonConfig config) {
-		return new LxcDriver(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)), () -> config, TestLogger.into(log));
+		return LxcDriver.standalone(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)), () -> config, TestLogger.into(log));
 	}
 
 	ContainerState state() throws DriverException {

@@ -76,7 +76,7 @@ class PodmanDriverTest {
 	}
 
 	PodmanDriver newDriver(Duration timeout, String binary, List<String> args) {
-		return new PodmanDriver(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)),
+		return PodmanDriver.standalone(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)),
 			() -> TestConfig.daemon(shared.resolve("work"), args, sandbox.environment(), binary, timeout), TestLogger.into(log));
 	}
 
@@ -112,7 +112,7 @@ class PodmanDriverTest {
 	void aContainerThatWritesFiftyMegabytesStaysUnderItsCap() throws Exception {
 		long cap = 256 << 10;
 		driver.close();
-		driver = new PodmanDriver(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)),
+		driver = PodmanDriver.standalone(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)),
 			() -> LxcDriverTest.withLogMax(TestConfig.daemon(shared.resolve("work"), sandbox.globalArgs(), sandbox.environment(), "podman", TIMEOUT), cap),
 			TestLogger.into(log));
 		Path image = sandbox.imageArchive("localhost/test/chatty:1",

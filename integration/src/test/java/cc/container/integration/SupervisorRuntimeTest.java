@@ -91,8 +91,8 @@ class SupervisorRuntimeTest {
 		config = TestConfig.daemon(work, podman, Duration.ofSeconds(30));
 		lxc = new LxcSandbox(config.service().lxcPath());
 		store = new StoreConfiguration(config.service().containersFile());
-		podmanDriver = new PodmanDriver(new CommandRunnerImpl(work.resolve("exec"), s -> { }), () -> config, TestLogger.create());
-		lxcDriver = new LxcDriver(new CommandRunnerImpl(work.resolve("exec"), s -> { }), () -> config, TestLogger.create());
+		podmanDriver = PodmanDriver.standalone(new CommandRunnerImpl(work.resolve("exec"), s -> { }), () -> config, TestLogger.create());
+		lxcDriver = LxcDriver.standalone(new CommandRunnerImpl(work.resolve("exec"), s -> { }), () -> config, TestLogger.create());
 		Path boot = work.resolve("boot_id");
 		Files.writeString(boot, "boot-1\n");
 		bootIdFile = boot.toString();
@@ -325,7 +325,7 @@ class SupervisorRuntimeTest {
 			+ "exec podman \"$@\"\n");
 		Files.setPosixFilePermissions(refusing, PosixFilePermissions.fromString("rwxr-xr-x"));
 		DaemonConfig refusingConfig = TestConfig.daemon(work, podman.globalArgs(), podman.environment(), refusing.toString(), Duration.ofSeconds(30));
-		podmanDriver = new PodmanDriver(new CommandRunnerImpl(work.resolve("exec"), x -> { }), () -> refusingConfig, TestLogger.create());
+		podmanDriver = PodmanDriver.standalone(new CommandRunnerImpl(work.resolve("exec"), x -> { }), () -> refusingConfig, TestLogger.create());
 		supervisor(SupervisorImpl.STOP_MANAGED);
 		Await.until("the shutdown stop to finish", WAIT, () -> !exits.isEmpty());
 		assertThat(exits).singleElement().asString().startsWith("1 could not stop " + stuck + " (").contains("simulated refusal")

@@ -101,7 +101,13 @@ public final class PodmanDriver implements RuntimeDriver {
 	}
 
 	/** A driver outside a framework (benchmarks, tests), on the configuration {@code config} gives. */
-	public PodmanDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
+	public static PodmanDriver standalone(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
+		return new PodmanDriver(runner, config, log);
+	}
+
+	// Private: Felix SCR looks for the activation constructor among the public ones with as many parameters, and logs
+	// an error for every other one whose parameter types it cannot give.
+	private PodmanDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
 		this.tools = new ToolRunner(RUNTIME_NAME, runner);
 		this.config = config;
 		this.log = log;
