@@ -247,8 +247,12 @@ class LxcDriverTest {
 		assertThat(state().pid()).isEqualTo(pid);
 		List<ContainerEvent> events = new CopyOnWriteArrayList<>();
 		try (AutoCloseable sub = driver.events(events::add)) {
+			long killed = System.nanoTime();
 			Sh.run("kill", "-9", Long.toString(pid));
 			Await.until("the new driver to see the death", TIMEOUT, () -> events.stream().anyMatch(e -> e.type() == ContainerEvent.Type.DIED));
+			// Told by the kernel (the init was watched, maybe before the driver's thread had opened its watcher), not
+			// by the safety net's look every 10 s.
+			assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
 		}
 	}
 

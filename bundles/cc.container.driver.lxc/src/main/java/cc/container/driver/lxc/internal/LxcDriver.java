@@ -94,8 +94,12 @@ public final class LxcDriver implements RuntimeDriver {
 	private final Listeners<ContainerEvent> listeners;
 	private final ScheduledExecutorService scheduler;
 	private final Map<String, ProcessHandle> watched = new ConcurrentHashMap<>();
-	/** The kernel's word on the inits' ends, or null where the system has no pidfd. */
-	private final ProcessWatcher exits = ProcessWatcher.open("cc-lxc-exits");
+	/**
+	 * The kernel's word on the inits' ends: null where the system has no pidfd, and until the driver's thread has
+	 * opened it (it loads JNA, some 40 ms: not on the daemon's start-up path). Set once, under {@code this}.
+	 */
+	private volatile ProcessWatcher exits;
+	private boolean closed;
 	private final Cgroups cgroups = new Cgroups();
 	private final RecentStates recentStates = new RecentStates(STATES_REUSE);
 	private final FullQueries fullQueries = new FullQueries();
@@ -122,30 +126,58 @@ public final class LxcDriver implements RuntimeDriver {
 		this.log = log;
 		this.listeners = new Listeners<>(log::warn);
 		this.scheduler = Threads.scheduler("cc-lxc-driver");
-		// The kernel tells the end of a watched init at once (pidfd); the check is then only a safety net.
-		long check = exits == null ? WATCH_MS : WATCH_SAFETY_MS;
-		scheduler.scheduleWithFixedDelay(this::watch, check, check, TimeUnit.MILLISECONDS);
+		scheduler.execute(this::openWatcher);
+	}
+
+	/**
+	 * Opens the pidfd watcher on the driver's thread, gives it the inits watched meanwhile, and starts the periodic
+	 * check: every {@value #WATCH_MS} ms without a watcher, else only as a safety net.
+	 */
+	private void openWatcher() {
+		ProcessWatcher w = ProcessWatcher.open("cc-lxc-exits");
+		synchronized (this) {
+			if (closed) {
+				if (w != null) {
+					w.close();
+				}
+				return;
+			}
+			exits = w;
+			long check = w == null ? WATCH_MS : WATCH_SAFETY_MS;
+			scheduler.scheduleWithFixedDelay(this::watch, check, check, TimeUnit.MILLISECONDS);
+		}
+		// An init watched before the watcher was set: watching the same one again only replaces its pidfd.
+		if (w != null) {
+			watched.forEach((id, init) -> w.watch(id, init, () -> ended(id, init)));
+		}
 	}
 
 	@Deactivate
 	public void close() {
-		scheduler.shutdownNow();
-		if (exits != null) {
-			exits.close();
+		ProcessWatcher w;
+		synchronized (this) {
+			closed = true;
+			scheduler.shutdownNow();
+			w = exits;
+		}
+		if (w != null) {
+			w.close();
 		}
 	}
 
 	/** Watches a container's init: its end is a died event. */
 	private void watch(String id, ProcessHandle init) {
 		ProcessHandle before = watched.put(id, init);
-		if (exits != null && !init.equals(before)) {
-			exits.watch(id, init, () -> ended(id, init));
+		ProcessWatcher w = exits;
+		if (w != null && !init.equals(before)) {
+			w.watch(id, init, () -> ended(id, init));
 		}
 	}
 
 	private void unwatch(String id) {
-		if (watched.remove(id) != null && exits != null) {
-			exits.unwatch(id);
+		ProcessWatcher w = exits;
+		if (watched.remove(id) != null && w != null) {
+			w.unwatch(id);
 		}
 	}
 
