@@ -45,6 +45,10 @@ class DaemonLaunchIT {
 			assertThat(d.process.isAlive()).isTrue();
 			Daemon.await("both drivers to be up", START, () -> Daemon.fileContains(log, "The lxc driver is available")
 				&& Daemon.fileContains(log, "The podman driver is available"));
+			// The shipped jars are read where they lie: none is copied into the bundle cache.
+			try (var files = Files.walk(dir.resolve("felix-cache"))) {
+				assertThat(files.filter(p -> p.getFileName().toString().endsWith(".jar"))).isEmpty();
+			}
 			d.process.destroy(); // SIGTERM, as systemd stops it
 			assertThat(d.waitForExit(Duration.ofSeconds(20))).isZero();
 			// A clean start and stop alarms nobody: not one error line (Felix SCR logs one, for example, for a public
