@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -22,12 +24,47 @@ final class SyslogSink extends AbstractSink {
 	private final Path socket;
 	private final String tag;
 	private final long pid = ProcessHandle.current().pid();
+	/** The most lines kept while the channel opens (a start logs some thirty). */
+	static final int EARLY_MAX = 1000;
 	private UnixDatagram channel;
+	/**
+	 * Opens the channel: the first one loads JNA, some 40 to 90 ms that are not spent on the daemon's start-up path
+	 * (the log router writes what was logged before it, at its activation). Lines written meanwhile wait in
+	 * {@link #early} and go, in order, once it is open.
+	 */
+	private final Thread opener;
+	private final List<String> early = new ArrayList<>();
+	private boolean opening = true;
+	private boolean closed;
 
 	SyslogSink(LogLevel level, Path socket, String tag, PrintStream fallback) {
 		super(level, fallback);
 		this.socket = socket;
 		this.tag = tag;
+		this.opener = new Thread(this::open, "cc-syslog-open");
+		opener.setDaemon(true);
+		opener.start();
+	}
+
+	private void open() {
+		UnixDatagram c = null;
+		try {
+			c = UnixDatagram.open();
+		} catch (IOException | LinkageError e) {
+			// send() tries again, and says why it cannot
+		}
+		synchronized (this) {
+			opening = false;
+			if (closed) {
+				if (c != null) {
+					c.close();
+				}
+				return;
+			}
+			channel = c;
+			early.forEach(this::send);
+			early.clear();
+		}
 	}
 
 	static int severity(LogLevel level) {
@@ -53,22 +90,43 @@ final class SyslogSink extends AbstractSink {
 
 	@Override
 	public synchronized void write(LogLine line) {
+		String frame = frame(line); // the line's own time, whenever it is sent
+		if (opening) {
+			if (early.size() < EARLY_MAX) {
+				early.add(frame);
+			}
+			return;
+		}
+		send(frame);
+	}
+
+	private void send(String frame) {
 		try {
 			if (channel == null) {
 				channel = UnixDatagram.open();
 			}
-			channel.send(socket, frame(line).getBytes(StandardCharsets.UTF_8));
+			channel.send(socket, frame.getBytes(StandardCharsets.UTF_8));
 			recovered();
 		} catch (IOException | LinkageError e) {
 			problem("Syslog messages are dropped: " + e.getMessage() + ". They are sent again once the system logger listens at " + socket + ".");
 		}
 	}
 
+	/** Sends what waits for the channel (it waits a few seconds at most for it), then closes it. */
 	@Override
-	public synchronized void close() {
-		if (channel != null) {
-			channel.close();
-			channel = null;
+	public void close() {
+		try {
+			opener.join(5000);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		synchronized (this) {
+			closed = true;
+			early.clear();
+			if (channel != null) {
+				channel.close();
+				channel = null;
+			}
 		}
 	}
 }

@@ -110,6 +110,20 @@ class SinksTest {
 	}
 
 	@Test
+	void syslogLinesWrittenWhileItsChannelOpensArriveInOrder() throws Exception {
+		Path socket = dir.resolve("log.sock");
+		try (UnixDatagram receiver = UnixDatagram.bind(socket);
+			Sinks sinks = Sinks.of(settings(LogLevel.CRITICAL, LogLevel.CRITICAL, 1 << 20, true, socket), stderr)) {
+			for (int i = 0; i < 8; i++) { // fewer than a datagram socket queues by default (10)
+				sinks.write(line(LogLevel.ERROR, "line " + i + " of the start"));
+			}
+			for (int i = 0; i < 8; i++) {
+				assertThat(new String(receive(receiver), StandardCharsets.UTF_8)).endsWith("line " + i + " of the start");
+			}
+		}
+	}
+
+	@Test
 	void syslogWithoutListenerDropsLinesAndSaysSoOnce() {
 		Path socket = dir.resolve("nobody.sock");
 		try (Sinks sinks = Sinks.of(settings(LogLevel.CRITICAL, LogLevel.CRITICAL, 1 << 20, true, socket), stderr)) {
