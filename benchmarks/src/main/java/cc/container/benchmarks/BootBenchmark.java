@@ -199,14 +199,23 @@ public final class BootBenchmark {
 		return running.containsAll(ids);
 	}
 
+	/**
+	 * The sinks of the shipped configuration (syslog and the console at their levels, the log file at INFO), with the
+	 * system logger's socket and the file in {@code work}: nobody listens on that socket, so its lines are dropped after
+	 * they were made, as on a device without a system logger.
+	 */
+	static Map<String, Object> shippedLogging(Path work, String file) {
+		return Map.of("level", "ERROR", "syslog", Map.of("enabled", true, "level", "INFO", "path", work.resolve("syslog.sock").toString()),
+			"console", Map.of("enabled", true), "file", Map.of("enabled", true, "level", "INFO", "path", work.resolve(file).toString()));
+	}
+
 	/** Starts the daemon on a fresh working path and measures until its socket answers; stops it. */
 	static double startUntilSocket(Path dist, Path work, List<Object> containers) throws Exception {
 		Path wp = Files.createDirectories(work.resolve("socket-work"));
 		Path conf = work.resolve("socket.conf");
 		Path sock = work.resolve("s.sock");
 		Files.write(conf, Json.write(Map.of("service", Map.of("working_path", wp.toString(), "control_socket", sock.toString()),
-			"logging", Map.of("level", "WARNING", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
-				"file", Map.of("enabled", true, "path", work.resolve("socket.log").toString())))));
+			"logging", shippedLogging(work, "socket.log"))));
 		ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/cc-containerd").toString(), "--config-file", conf.toString())
 			.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
 		pb.environment().put("CC_CONTAINERD_JAVA_OPTS", "-Dcc.containerd.storage=" + work.resolve("socket-cache"));
@@ -248,8 +257,7 @@ public final class BootBenchmark {
 		Files.deleteIfExists(work.resolve("boot.log"));
 		Files.write(conf, Json.write(Map.of(
 			"service", Map.of("working_path", wp.toString(), "monitor_interval", 10L, "control_socket", work.resolve("b.sock").toString()),
-			"logging", Map.of("level", "INFO", "syslog", Map.of("enabled", false), "console", Map.of("enabled", false),
-				"file", Map.of("enabled", true, "path", work.resolve("boot.log").toString())),
+			"logging", shippedLogging(work, "boot.log"),
 			"runtimes", Map.of("podman", Map.of("global_args", podman.globalArgs(), "env", podman.environment())))));
 		ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/cc-containerd").toString(), "--config-file", conf.toString())
 			.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
