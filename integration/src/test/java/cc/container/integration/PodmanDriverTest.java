@@ -81,6 +81,21 @@ class PodmanDriverTest {
 	}
 
 	@Test
+	void anExitedContainerFoundByAFullQueryStartsWithoutAnotherInspect() throws Exception {
+		driver.install(new ContainerSpec(id, "1", "--network none"), ticker);
+		driver.start(id);
+		driver.stop(id, Duration.ZERO);
+		driver.close();
+		driver = newDriver(TIMEOUT, "podman", sandbox.globalArgs()); // as after a boot: nothing known of it
+		assertThat(state(id).status()).isEqualTo(RuntimeStatus.EXITED);
+		assertThat(log).anyMatch(l -> l.contains("{{.PidFile}}"));
+		log.clear();
+		driver.start(id);
+		assertThat(state(id).pid()).isEqualTo(podmanPid(id));
+		assertThat(log).as("the start learnt its pid from the pid file the query found").noneMatch(l -> l.contains("container inspect"));
+	}
+
+	@Test
 	void anEventStreamThatADeadDaemonLeftIsEnded() throws Exception {
 		List<String> stream = new ArrayList<>(List.of("podman"));
 		stream.addAll(sandbox.globalArgs());

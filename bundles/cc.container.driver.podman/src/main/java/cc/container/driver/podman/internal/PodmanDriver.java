@@ -482,13 +482,20 @@ public final class PodmanDriver implements RuntimeDriver {
 			throw new DriverException(RUNTIME_NAME, DriverException.Kind.BAD_OUTPUT, "podman ps answered " + e.getMessage());
 		}
 		if (!needOom.isEmpty()) {
-			List<String> args = new ArrayList<>(List.of("container", "inspect", "--format", "{{.Name}} {{.State.OOMKilled}}"));
+			// The same question tells where their pid files are: at a boot, where every container has exited, their
+			// starts then ask Podman nothing more (serialised with the other pid-file questions, as learnPidFiles is).
+			List<String> args = new ArrayList<>(List.of("container", "inspect", "--format", "{{.Name}} {{.State.OOMKilled}} {{.PidFile}}"));
 			args.addAll(needOom);
-			CommandResult r = tools.run(argv(args), env(), timeout());
-			for (String line : r.stdout().split("\n")) {
-				String[] f = line.trim().split(" ");
-				if (f.length == 2 && out.containsKey(f[0])) {
-					oomByExit.put(exitKey(out.get(f[0])), Boolean.parseBoolean(f[1]));
+			synchronized (pidFiles) {
+				CommandResult r = tools.run(argv(args), env(), timeout());
+				for (String line : r.stdout().split("\n")) {
+					String[] f = line.trim().split(" ", 3);
+					if (f.length >= 2 && out.containsKey(f[0])) {
+						oomByExit.put(exitKey(out.get(f[0])), Boolean.parseBoolean(f[1]));
+						if (f.length == 3 && f[2].startsWith("/")) {
+							pidFiles.putIfAbsent(f[0], Path.of(f[2]));
+						}
+					}
 				}
 			}
 		}
