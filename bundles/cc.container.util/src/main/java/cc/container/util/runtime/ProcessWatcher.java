@@ -72,7 +72,10 @@ public final class ProcessWatcher implements AutoCloseable {
 	 * Calls {@code onExit} on the watcher's thread once {@code process} ends (at once when it has ended already), unless
 	 * {@code key} is watched for another process or unwatched before. {@code onExit} must not block.
 	 */
-	public void watch(String key, ProcessHandle process, Runnable onExit) {
+	public synchronized void watch(String key, ProcessHandle process, Runnable onExit) {
+		if (!open) {
+			return; // closed: its descriptors are gone
+		}
 		int fd;
 		try {
 			fd = c.pidfd_open((int) process.pid(), PIDFD_FLAGS);
@@ -88,7 +91,10 @@ public final class ProcessWatcher implements AutoCloseable {
 	}
 
 	/** Stops watching {@code key}. */
-	public void unwatch(String key) {
+	public synchronized void unwatch(String key) {
+		if (!open) {
+			return;
+		}
 		Watched w = watched.remove(key);
 		if (w != null) {
 			c.close(w.pidfd());
@@ -147,17 +153,31 @@ public final class ProcessWatcher implements AutoCloseable {
 		}
 	}
 
+	/** Ends the watch: nothing more is told, and its descriptors are closed once its thread has ended. */
 	@Override
 	public void close() {
-		open = false;
-		wake();
+		synchronized (this) {
+			if (!open) {
+				return;
+			}
+			open = false;
+			wake();
+		}
+		// An interrupted caller (a driver closing while its thread opened this) still waits for the thread: its
+		// descriptors must not be closed while it polls them.
+		boolean interrupted = Thread.interrupted();
 		try {
 			thread.join(1000);
 		} catch (InterruptedException e) {
+			interrupted = true;
+		}
+		synchronized (this) {
+			watched.values().forEach(w -> c.close(w.pidfd()));
+			watched.clear();
+			c.close(wake);
+		}
+		if (interrupted) {
 			Thread.currentThread().interrupt();
 		}
-		watched.values().forEach(w -> c.close(w.pidfd()));
-		watched.clear();
-		c.close(wake);
 	}
 }

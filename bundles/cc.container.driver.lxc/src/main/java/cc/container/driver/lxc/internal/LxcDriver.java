@@ -96,10 +96,12 @@ public final class LxcDriver implements RuntimeDriver {
 	private final Map<String, ProcessHandle> watched = new ConcurrentHashMap<>();
 	/**
 	 * The kernel's word on the inits' ends: null where the system has no pidfd, and until the driver's thread has
-	 * opened it (it loads JNA, some 40 ms: not on the daemon's start-up path). Set once, under {@code this}.
+	 * opened it (it loads JNA, some 40 ms: not on the daemon's start-up path). It, {@link #closed} and the
+	 * registrations of {@link #watched} change under {@link #watchLock}.
 	 */
-	private volatile ProcessWatcher exits;
+	private ProcessWatcher exits;
 	private boolean closed;
+	private final Object watchLock = new Object();
 	private final Cgroups cgroups = new Cgroups();
 	private final RecentStates recentStates = new RecentStates(STATES_REUSE);
 	private final FullQueries fullQueries = new FullQueries();
@@ -134,8 +136,14 @@ public final class LxcDriver implements RuntimeDriver {
 	 * check: every {@value #WATCH_MS} ms without a watcher, else only as a safety net.
 	 */
 	private void openWatcher() {
-		ProcessWatcher w = ProcessWatcher.open("cc-lxc-exits");
-		synchronized (this) {
+		ProcessWatcher w;
+		try {
+			w = ProcessWatcher.open("cc-lxc-exits");
+		} catch (RuntimeException | Error e) {
+			log.warn("The kernel cannot tell the LXC driver when a container's init ends ({}); it looks at them every {} ms instead.", e, WATCH_MS);
+			w = null;
+		}
+		synchronized (watchLock) {
 			if (closed) {
 				if (w != null) {
 					w.close();
@@ -143,23 +151,24 @@ public final class LxcDriver implements RuntimeDriver {
 				return;
 			}
 			exits = w;
+			if (w != null) {
+				ProcessWatcher opened = w;
+				watched.forEach((id, init) -> opened.watch(id, init, () -> ended(id, init)));
+			}
 			long check = w == null ? WATCH_MS : WATCH_SAFETY_MS;
 			scheduler.scheduleWithFixedDelay(this::watch, check, check, TimeUnit.MILLISECONDS);
-		}
-		// An init watched before the watcher was set: watching the same one again only replaces its pidfd.
-		if (w != null) {
-			watched.forEach((id, init) -> w.watch(id, init, () -> ended(id, init)));
 		}
 	}
 
 	@Deactivate
 	public void close() {
 		ProcessWatcher w;
-		synchronized (this) {
+		synchronized (watchLock) {
 			closed = true;
-			scheduler.shutdownNow();
 			w = exits;
+			exits = null;
 		}
+		scheduler.shutdownNow();
 		if (w != null) {
 			w.close();
 		}
@@ -167,17 +176,19 @@ public final class LxcDriver implements RuntimeDriver {
 
 	/** Watches a container's init: its end is a died event. */
 	private void watch(String id, ProcessHandle init) {
-		ProcessHandle before = watched.put(id, init);
-		ProcessWatcher w = exits;
-		if (w != null && !init.equals(before)) {
-			w.watch(id, init, () -> ended(id, init));
+		synchronized (watchLock) {
+			ProcessHandle before = watched.put(id, init);
+			if (exits != null && !init.equals(before)) {
+				exits.watch(id, init, () -> ended(id, init));
+			}
 		}
 	}
 
 	private void unwatch(String id) {
-		ProcessWatcher w = exits;
-		if (watched.remove(id) != null && w != null) {
-			w.unwatch(id);
+		synchronized (watchLock) {
+			if (watched.remove(id) != null && exits != null) {
+				exits.unwatch(id);
+			}
 		}
 	}
 
