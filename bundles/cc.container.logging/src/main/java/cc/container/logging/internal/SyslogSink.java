@@ -11,6 +11,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends lines to the system logger's datagram socket in the local syslog format
@@ -32,29 +35,38 @@ final class SyslogSink extends AbstractSink {
 	 * (the log router writes what was logged before it, at its activation). Lines written meanwhile wait in
 	 * {@link #early} and go, in order, once it is open.
 	 */
-	private final Thread opener;
+	private final CountDownLatch opened = new CountDownLatch(1);
 	private final List<String> early = new ArrayList<>();
 	private boolean opening = true;
+	private int earlyDropped;
 	private boolean closed;
 
 	SyslogSink(LogLevel level, Path socket, String tag, PrintStream fallback) {
+		this(level, socket, tag, fallback, open -> {
+			Thread t = new Thread(open, "cc-syslog-open");
+			t.setDaemon(true);
+			t.start();
+		});
+	}
+
+	/** The same, its channel opened where {@code opener} runs it (tests hold it). */
+	SyslogSink(LogLevel level, Path socket, String tag, PrintStream fallback, Executor opener) {
 		super(level, fallback);
 		this.socket = socket;
 		this.tag = tag;
-		this.opener = new Thread(this::open, "cc-syslog-open");
-		opener.setDaemon(true);
-		opener.start();
+		opener.execute(this::open);
 	}
 
 	private void open() {
 		UnixDatagram c = null;
 		try {
 			c = UnixDatagram.open();
-		} catch (IOException | LinkageError e) {
+		} catch (IOException | RuntimeException | Error e) {
 			// send() tries again, and says why it cannot
 		}
 		synchronized (this) {
 			opening = false;
+			opened.countDown();
 			if (closed) {
 				if (c != null) {
 					c.close();
@@ -64,6 +76,9 @@ final class SyslogSink extends AbstractSink {
 			channel = c;
 			early.forEach(this::send);
 			early.clear();
+			if (earlyDropped > 0) {
+				problem(earlyDropped + " syslog messages of the start were dropped while the system logger's socket was opened.");
+			}
 		}
 	}
 
@@ -94,6 +109,8 @@ final class SyslogSink extends AbstractSink {
 		if (opening) {
 			if (early.size() < EARLY_MAX) {
 				early.add(frame);
+			} else {
+				earlyDropped++;
 			}
 			return;
 		}
@@ -107,7 +124,7 @@ final class SyslogSink extends AbstractSink {
 			}
 			channel.send(socket, frame.getBytes(StandardCharsets.UTF_8));
 			recovered();
-		} catch (IOException | LinkageError e) {
+		} catch (IOException | RuntimeException | Error e) {
 			problem("Syslog messages are dropped: " + e.getMessage() + ". They are sent again once the system logger listens at " + socket + ".");
 		}
 	}
@@ -116,7 +133,7 @@ final class SyslogSink extends AbstractSink {
 	@Override
 	public void close() {
 		try {
-			opener.join(5000);
+			opened.await(5, TimeUnit.SECONDS);
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}

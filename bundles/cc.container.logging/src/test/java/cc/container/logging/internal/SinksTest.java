@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,14 +114,18 @@ class SinksTest {
 	@Test
 	void syslogLinesWrittenWhileItsChannelOpensArriveInOrder() throws Exception {
 		Path socket = dir.resolve("log.sock");
-		try (UnixDatagram receiver = UnixDatagram.bind(socket);
-			Sinks sinks = Sinks.of(settings(LogLevel.CRITICAL, LogLevel.CRITICAL, 1 << 20, true, socket), stderr)) {
-			for (int i = 0; i < 8; i++) { // fewer than a datagram socket queues by default (10)
-				sinks.write(line(LogLevel.ERROR, "line " + i + " of the start"));
+		List<Runnable> held = new ArrayList<>();
+		try (UnixDatagram receiver = UnixDatagram.bind(socket); SyslogSink sink = new SyslogSink(LogLevel.INFO, socket, "cc-test", stderr, held::add)) {
+			for (int i = 0; i < 5; i++) { // fewer than a datagram socket queues by default (10): sending them never waits
+				sink.write(line(LogLevel.ERROR, "line " + i + " of the start"));
 			}
-			for (int i = 0; i < 8; i++) {
+			assertThat(receiver.poll()).as("nothing sent before the channel is open").isNull();
+			held.forEach(Runnable::run); // the channel opens: what waited goes
+			for (int i = 0; i < 5; i++) {
 				assertThat(new String(receive(receiver), StandardCharsets.UTF_8)).endsWith("line " + i + " of the start");
 			}
+			sink.write(line(LogLevel.ERROR, "and after"));
+			assertThat(new String(receive(receiver), StandardCharsets.UTF_8)).endsWith("and after");
 		}
 	}
 
