@@ -54,6 +54,8 @@ class DaemonLaunchIT {
 			// A clean start and stop alarms nobody: not one error line (Felix SCR logs one, for example, for a public
 			// constructor of a component whose parameters it cannot give).
 			assertThat(Files.readAllLines(log)).noneMatch(line -> line.contains(" ERROR "));
+			// Nor on its console (the log's console sink, and what Felix itself prints: "ERROR: ...").
+			assertThat(Files.readString(d.stdout) + d.stderrText()).doesNotContain("ERROR");
 		}
 	}
 

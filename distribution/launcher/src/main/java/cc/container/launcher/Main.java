@@ -228,9 +228,9 @@ public final class Main {
 		}
 		for (Path jar : jars) {
 			// A shipped jar is read where it lies (reference:), not copied into the cache at every start: some 150 ms
-			// of the start, and 4.5 MB not written to the device's flash at every boot. Felix keeps it open until the
-			// daemon stops, so a jar replaced by a rename (install.sh) changes nothing until the next start; one
-			// overwritten in place under a running daemon would (docs/operations.md).
+			// of the start, and 4.5 MB not written to the device's flash at every boot. Felix keeps it open, so a jar
+			// replaced by a rename (install.sh) changes nothing until the next start, but a refresh would read the new
+			// one: field upgrades refuse to swap a bundle then (ShippedJars; docs/operations.md).
 			String location = "reference:" + jar.toUri();
 			Path upgrade = upgrades == null ? null : upgradeOf(jar, upgrades);
 			if (upgrade == null) {

@@ -58,6 +58,7 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 	private final Upgrades upgrades;
 	private final Vetting vetting;
 	private final Swap swap;
+	private final ShippedJars shipped;
 	/** One operation at a time, on a thread made when one comes and gone 10 s after the last. */
 	private final ThreadPoolExecutor worker = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 		Threads.named("cc-bundle-upgrade"));
@@ -71,6 +72,7 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 		this.upgrades = new Upgrades(context, configured != null ? Path.of(configured) : context.getDataFile("upgrades").toPath(), log);
 		this.swap = new Swap(context, new ComponentHealth(context, scr, log), log);
 		this.vetting = new Vetting(context, swap, log);
+		this.shipped = ShippedJars.of(context);
 		worker.execute(upgrades::prune);
 	}
 
@@ -110,6 +112,14 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 	}
 
 	// ---------------------------------------------------------------- update and rollback
+
+	/** A swap refreshes bundles, which reads them again from their jars: not while those are not the ones it started with. */
+	private void refuseIfShippedJarsChanged() throws UpgradeException {
+		String why = shipped.changed();
+		if (why != null) {
+			throw new UpgradeException(Kind.REFUSED, why, null);
+		}
+	}
 
 	@Override
 	public BundleInfo update(Path jar, Duration settle, Consumer<String> progress) throws UpgradeException {
@@ -160,6 +170,7 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 
 	private BundleInfo doUpdate(Path jar, Duration settle, Consumer<String> progress) throws UpgradeException {
 		progress.accept("checking");
+		refuseIfShippedJarsChanged();
 		if (!Files.isRegularFile(jar)) {
 			throw new UpgradeException(Kind.NOT_FOUND, "there is no file " + jar, null);
 		}
@@ -228,6 +239,7 @@ public final class BundleUpgradesImpl implements BundleUpgrades {
 
 	private BundleInfo doRollback(String symbolicName, Duration settle, Consumer<String> progress) throws UpgradeException {
 		progress.accept("checking");
+		refuseIfShippedJarsChanged();
 		Bundle target = vetting.replaceable(symbolicName);
 		UpgradeRecord record = upgrades.recordOrThrow();
 		List<String> stack = record.jars(symbolicName);
