@@ -413,6 +413,12 @@ public final class SupervisorImpl implements Supervisor {
 		return m == null || m.released() || m.releasing() ? Optional.empty() : Optional.of(m.report());
 	}
 
+	/** Whether the machine of {@code id} is released but still in the map (ReloadReleaseTest). */
+	boolean releasedButKept(String id) {
+		ContainerMachine m = machines.get(id);
+		return m != null && m.released();
+	}
+
 	private ContainerMachine machine(String id) throws SupervisorException {
 		ContainerMachine m = machines.get(id);
 		if (m == null || m.released()) {
