@@ -30,10 +30,10 @@ final class SyslogSink extends AbstractSink {
 	/** The most lines kept while the channel opens (a start logs some thirty). */
 	static final int EARLY_MAX = 1000;
 	private UnixDatagram channel;
-	/**
-	 * Opens the channel: the first one loads JNA, some 40 to 90 ms that are not spent on the daemon's start-up path
-	 * (the log router writes what was logged before it, at its activation). Lines written meanwhile wait in
-	 * {@link #early} and go, in order, once it is open.
+	/*
+	 * The channel is opened on a thread of its own: the first opening loads JNA, some 40 to 90 ms that are not spent on
+	 * the daemon's start-up path (the log router writes what was logged before it, at its activation). Lines written
+	 * meanwhile wait in early and go, in order, once it is open; opened counts down when the opening ended.
 	 */
 	private final CountDownLatch opened = new CountDownLatch(1);
 	private final List<String> early = new ArrayList<>();
