@@ -20,10 +20,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -68,6 +70,12 @@ public final class SupervisorImpl implements Supervisor {
 	private final ScheduledExecutorService scheduler = Threads.scheduler("cc-supervisor");
 	private final Workers pool = new Workers("cc-supervisor-worker", scheduler);
 	private final Map<String, ContainerMachine> machines = new ConcurrentHashMap<>();
+	/**
+	 * The machines that a reload or poll released because their entry had gone from the containers file (under
+	 * refreshMachines' lock): one whose entry comes back is replaced. One released by {@link #release(String)} is not:
+	 * the installer holds it so while it works on the container.
+	 */
+	private final Set<ContainerMachine> goneEntries = new HashSet<>();
 	private final Map<String, AutoCloseable> subscriptions = new ConcurrentHashMap<>();
 	private final DaemonReport report;
 	private final boolean newBoot;
@@ -288,10 +296,10 @@ public final class SupervisorImpl implements Supervisor {
 		List<String> changes = new ArrayList<>();
 		for (ContainerConfig c : now.values()) {
 			ContainerMachine m = machines.get(c.id());
-			if (m != null && m.released()) {
+			if (m != null && m.released() && goneEntries.remove(m)) {
 				// Its entry was removed a moment ago and the release that a reload posted finished after that reload:
 				// the entry is back, and a new machine takes the container as it finds it (one still being released is
-				// replaced at the next poll).
+				// replaced at the next poll). A machine released by release() stays: the installer holds it so.
 				machines.remove(c.id(), m);
 				m = null;
 			}
@@ -322,11 +330,13 @@ public final class SupervisorImpl implements Supervisor {
 			if (!now.containsKey(e.getKey()) && !m.released() && !m.releasing()) {
 				log.info("Container {} is no longer in {}: the manager releases it (it stays in its runtime, as it is).", e.getKey(),
 					containers.file());
+				goneEntries.add(m);
 				m.post(new Event.Release());
 				changes.add(e.getKey() + " released");
 			}
 		}
 		machines.entrySet().removeIf(e -> !now.containsKey(e.getKey()) && e.getValue().released());
+		goneEntries.retainAll(machines.values());
 		return changes;
 	}
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A container whose entry is removed and put back is supervised again, also when the release that the removing
  * reload posted finishes after that reload (its machine was busy): the reload that finds the entry back replaces the
  * released machine. The order is held, not hoped for: the machine is kept busy by a question to its runtime that the
- * test holds, and the poll, which would also drop the released machine, is held for the whole test.
+ * test holds, and the poll, which would also drop the released machine, is held for the whole test. And a machine the
+ * installer released (its entry still there) is not replaced: the installer holds it while it works.
  */
 class ReloadReleaseTest {
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -33,17 +34,22 @@ class ReloadReleaseTest {
 	@TempDir
 	Path dir;
 
-	@Test
-	void anEntryPutBackAfterALateReleaseIsSupervisedAgain() throws Exception {
-		CountDownLatch pollHold = new CountDownLatch(1);
-		CountDownLatch lookHold = new CountDownLatch(1);
-		CountDownLatch lookEntered = new CountDownLatch(1);
-		AtomicBoolean lookArmed = new AtomicBoolean();
+	private final CountDownLatch pollHold = new CountDownLatch(1);
+	private final CountDownLatch pollEntered = new CountDownLatch(1);
+	private final CountDownLatch lookHold = new CountDownLatch(1);
+	private final CountDownLatch lookEntered = new CountDownLatch(1);
+	private final AtomicBoolean lookArmed = new AtomicBoolean();
+	private final ContainerConfig c1 = new ContainerConfig("c1", null, "1", "podman", "", false, true, RestartPolicy.DEFAULT);
+	private StoreConfiguration store;
+
+	/** A supervisor of c1 whose polls are held from the first one on, and whose next other question can be held. */
+	private SupervisorImpl supervisor() throws Exception {
 		FakeDriver driver = new FakeDriver("podman", "c1") {
 			@Override
 			public Map<String, ContainerState> states() {
 				try {
 					if (Thread.currentThread().getName().startsWith("cc-supervisor-poll")) {
+						pollEntered.countDown();
 						pollHold.await(); // no poll completes during the test
 					} else if (lookArmed.compareAndSet(true, false)) {
 						lookEntered.countDown();
@@ -56,8 +62,7 @@ class ReloadReleaseTest {
 			}
 		};
 		DaemonConfig config = TestConfig.daemon(dir, null, Duration.ofSeconds(5));
-		StoreConfiguration store = new StoreConfiguration(config.service().containersFile());
-		ContainerConfig c1 = new ContainerConfig("c1", null, "1", "podman", "", false, true, RestartPolicy.DEFAULT);
+		store = new StoreConfiguration(config.service().containersFile());
 		store.put(c1);
 		Path boot = Files.writeString(dir.resolve("boot_id"), "b\n");
 		DriverWhiteboard drivers = new DriverWhiteboard();
@@ -83,11 +88,18 @@ class ReloadReleaseTest {
 				return null;
 			}
 		}, TestConfig.service(config), store, drivers, TestLogger.create());
+		// The first poll is held (its refresh of the machines ran before its question); the driver's arrival asks the
+		// runtime once more, not on the poll's thread: wait for both.
+		assertThat(pollEntered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the poll held").isTrue();
+		Await.until("c1 looked at", WAIT, () -> s.container("c1").map(r -> r.status() != ContainerStatus.UNKNOWN).orElse(false));
+		return s;
+	}
+
+	@Test
+	void anEntryPutBackAfterALateReleaseIsSupervisedAgain() throws Exception {
+		SupervisorImpl s = supervisor();
 		Thread manage = null;
 		try {
-			// The driver's arrival asks the runtime once (not on the poll's thread): wait for its answer.
-			Await.until("c1 looked at", WAIT, () -> s.container("c1").map(r -> r.status() != ContainerStatus.UNKNOWN).orElse(false));
-
 			// Taken over again (as the installer does): its new machine asks the runtime, and the test holds the answer.
 			lookArmed.set(true);
 			manage = new Thread(() -> {
@@ -121,6 +133,20 @@ class ReloadReleaseTest {
 			if (manage != null) {
 				manage.join(WAIT.toMillis());
 			}
+			s.deactivate();
+		}
+	}
+
+	@Test
+	void aContainerTheInstallerHoldsStaysReleasedWhileItsEntryStays() throws Exception {
+		SupervisorImpl s = supervisor();
+		try {
+			s.release("c1"); // as an update does before it stops, renames and unpacks the container
+			s.reload(); // the same refresh of the machines as every poll's
+			assertThat(s.releasedButKept("c1")).as("still held for the installer").isTrue();
+			assertThat(s.container("c1")).isEmpty();
+		} finally {
+			pollHold.countDown();
 			s.deactivate();
 		}
 	}
