@@ -20,6 +20,7 @@ public final class ProcessWatcher implements AutoCloseable {
 	private static final short POLLIN = 0x1;
 	private static final int EFD_CLOEXEC = 02000000;
 	private static final int PIDFD_FLAGS = 0;
+	private static final int ESRCH = 3;
 
 	interface LibC extends Library {
 		int pidfd_open(int pid, int flags) throws LastErrorException;
@@ -80,7 +81,16 @@ public final class ProcessWatcher implements AutoCloseable {
 		try {
 			fd = c.pidfd_open((int) process.pid(), PIDFD_FLAGS);
 		} catch (LastErrorException e) {
-			onExit.run(); // no such process: it ended
+			if (e.getErrorCode() == ESRCH) {
+				onExit.run(); // no such process: it ended
+			}
+			// Out of descriptors, say: not watched; the caller's own look at its processes tells its end.
+			return;
+		}
+		if (!process.isAlive()) {
+			// Its pid names another process by now (isAlive compares the start time): it ended.
+			c.close(fd);
+			onExit.run();
 			return;
 		}
 		Watched before = watched.put(key, new Watched(process, fd, onExit));
@@ -113,47 +123,57 @@ public final class ProcessWatcher implements AutoCloseable {
 	}
 
 	private void run() {
-		Memory counter = new Memory(8);
-		while (open) {
-			List<Map.Entry<String, Watched>> now = new ArrayList<>(watched.entrySet());
-			Memory fds = new Memory(8L * (now.size() + 1));
-			fds.setInt(0, wake);
-			fds.setShort(4, POLLIN);
-			fds.setShort(6, (short) 0);
-			for (int i = 0; i < now.size(); i++) {
-				fds.setInt(8L * (i + 1), now.get(i).getValue().pidfd());
-				fds.setShort(8L * (i + 1) + 4, POLLIN);
-				fds.setShort(8L * (i + 1) + 6, (short) 0);
-			}
-			try {
-				c.poll(fds, now.size() + 1, -1);
-			} catch (LastErrorException e) {
-				continue; // interrupted by a signal
-			}
-			if ((fds.getShort(6) & POLLIN) != 0) {
-				try {
-					c.read(wake, counter, 8);
-				} catch (LastErrorException e) {
-					// read again next time
+		try {
+			Memory counter = new Memory(8);
+			while (open) {
+				List<Map.Entry<String, Watched>> now = new ArrayList<>(watched.entrySet());
+				Memory fds = new Memory(8L * (now.size() + 1));
+				fds.setInt(0, wake);
+				fds.setShort(4, POLLIN);
+				fds.setShort(6, (short) 0);
+				for (int i = 0; i < now.size(); i++) {
+					fds.setInt(8L * (i + 1), now.get(i).getValue().pidfd());
+					fds.setShort(8L * (i + 1) + 4, POLLIN);
+					fds.setShort(8L * (i + 1) + 6, (short) 0);
 				}
-			}
-			for (int i = 0; i < now.size(); i++) {
-				if (fds.getShort(8L * (i + 1) + 6) != 0) {
-					Map.Entry<String, Watched> e = now.get(i);
-					if (watched.remove(e.getKey(), e.getValue())) {
-						c.close(e.getValue().pidfd());
-						try {
-							e.getValue().onExit().run();
-						} catch (RuntimeException x) {
-							// a listener's failure does not stop the watch
+				try {
+					c.poll(fds, now.size() + 1, -1);
+				} catch (LastErrorException e) {
+					continue; // interrupted by a signal
+				}
+				if ((fds.getShort(6) & POLLIN) != 0) {
+					try {
+						c.read(wake, counter, 8);
+					} catch (LastErrorException e) {
+						// read again next time
+					}
+				}
+				for (int i = 0; i < now.size(); i++) {
+					if (fds.getShort(8L * (i + 1) + 6) != 0) {
+						Map.Entry<String, Watched> e = now.get(i);
+						if (watched.remove(e.getKey(), e.getValue())) {
+							c.close(e.getValue().pidfd());
+							try {
+								e.getValue().onExit().run();
+							} catch (RuntimeException x) {
+								// a listener's failure does not stop the watch
+							}
 						}
 					}
 				}
 			}
+		} finally {
+			// Closed (or failed): its descriptors are closed here, by the thread that polls them.
+			synchronized (this) {
+				open = false;
+				watched.values().forEach(w -> c.close(w.pidfd()));
+				watched.clear();
+				c.close(wake);
+			}
 		}
 	}
 
-	/** Ends the watch: nothing more is told, and its descriptors are closed once its thread has ended. */
+	/** Ends the watch: nothing more is told; its thread closes the descriptors as it ends (within a second). */
 	@Override
 	public void close() {
 		synchronized (this) {
@@ -163,18 +183,11 @@ public final class ProcessWatcher implements AutoCloseable {
 			open = false;
 			wake();
 		}
-		// An interrupted caller (a driver closing while its thread opened this) still waits for the thread: its
-		// descriptors must not be closed while it polls them.
 		boolean interrupted = Thread.interrupted();
 		try {
 			thread.join(1000);
 		} catch (InterruptedException e) {
 			interrupted = true;
-		}
-		synchronized (this) {
-			watched.values().forEach(w -> c.close(w.pidfd()));
-			watched.clear();
-			c.close(wake);
 		}
 		if (interrupted) {
 			Thread.currentThread().interrupt();

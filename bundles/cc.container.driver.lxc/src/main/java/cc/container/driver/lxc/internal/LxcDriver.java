@@ -97,7 +97,8 @@ public final class LxcDriver implements RuntimeDriver {
 	/**
 	 * The kernel's word on the inits' ends: null where the system has no pidfd, and until the driver's thread has
 	 * opened it (it loads JNA, some 40 ms: not on the daemon's start-up path). It, {@link #closed} and the
-	 * registrations of {@link #watched} change under {@link #watchLock}.
+	 * registrations of {@link #watched} change under {@link #watchLock} (an ended init leaves {@link #watched} on the
+	 * watcher's thread, by a conditional remove).
 	 */
 	private ProcessWatcher exits;
 	private boolean closed;
@@ -187,6 +188,15 @@ public final class LxcDriver implements RuntimeDriver {
 	private void unwatch(String id) {
 		synchronized (watchLock) {
 			if (watched.remove(id) != null && exits != null) {
+				exits.unwatch(id);
+			}
+		}
+	}
+
+	/** Stops watching {@code init} as {@code id}'s init, unless another one is watched for it by now. */
+	private void unwatch(String id, ProcessHandle init) {
+		synchronized (watchLock) {
+			if (watched.remove(id, init) && exits != null) {
 				exits.unwatch(id);
 			}
 		}
@@ -629,10 +639,13 @@ public final class LxcDriver implements RuntimeDriver {
 		Map<String, ContainerState> out = new LinkedHashMap<>();
 		for (String id : all) {
 			ProcessHandle init = watched.get(id);
-			// Between two full queries, what runs is what the driver started or found and watches.
-			boolean runs = running != null ? running.contains(id) : init != null && Processes.running(init);
+			// Between two full queries, what runs is what the driver started or found and watches. A watched init that
+			// lives runs, whatever a full query begun before its start said.
+			boolean runs = running != null && running.contains(id) || init != null && Processes.running(init);
 			if (!runs) {
-				unwatch(id);
+				if (init != null) {
+					unwatch(id, init); // that one only: a start meanwhile watches its own
+				}
 				out.put(id, new ContainerState(id, RuntimeStatus.EXITED, 0, null, null, null, null, version(id)));
 				continue;
 			}
