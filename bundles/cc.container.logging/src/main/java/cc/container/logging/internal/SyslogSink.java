@@ -62,7 +62,7 @@ final class SyslogSink extends AbstractSink {
 		try {
 			c = UnixDatagram.open();
 		} catch (IOException | RuntimeException | Error e) {
-			// send() tries again, and says why it cannot
+			// send() tries again, and says why it cannot (JNA's static initialiser may throw a plain Error, once)
 		}
 		synchronized (this) {
 			opening = false;
@@ -124,7 +124,7 @@ final class SyslogSink extends AbstractSink {
 			}
 			channel.send(socket, frame.getBytes(StandardCharsets.UTF_8));
 			recovered();
-		} catch (IOException | RuntimeException | Error e) {
+		} catch (IOException | RuntimeException | LinkageError e) {
 			problem("Syslog messages are dropped: " + e.getMessage() + ". They are sent again once the system logger listens at " + socket + ".");
 		}
 	}

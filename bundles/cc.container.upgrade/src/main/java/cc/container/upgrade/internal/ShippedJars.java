@@ -17,12 +17,15 @@ import org.osgi.framework.BundleContext;
  * would mix two versions. An update or rollback is refused then, until the daemon restarts.
  */
 final class ShippedJars {
-	/** What identifies a file's content cheaply: its inode, time and size. */
-	private record Seen(Object key, long modified, long size) {
+	/**
+	 * What tells a file's content cheaply: its modification time and size (install.sh copies a jar with its build's
+	 * time). Not its inode: on an overlay file system a chmod or chown copies the file up to a new one.
+	 */
+	private record Seen(long modified, long size) {
 		static Seen of(Path jar) {
 			try {
 				BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
-				return new Seen(a.fileKey(), a.lastModifiedTime().toMillis(), a.size());
+				return new Seen(a.lastModifiedTime().toMillis(), a.size());
 			} catch (IOException e) {
 				return null; // gone
 			}
@@ -45,8 +48,8 @@ final class ShippedJars {
 	String changed() {
 		for (Map.Entry<Path, Seen> e : seen.entrySet()) {
 			if (!Objects.equals(Seen.of(e.getKey()), e.getValue())) {
-				return e.getKey() + " changed since the daemon started (a reinstall?); restart the daemon first, so that it runs one version "
-					+ "of its bundles; nothing was changed";
+				return e.getKey() + " was replaced since the daemon started: restart the daemon before updating or rolling back a bundle "
+					+ "(nothing was changed)";
 			}
 		}
 		return null;
