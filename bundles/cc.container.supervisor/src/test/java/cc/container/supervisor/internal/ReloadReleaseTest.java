@@ -67,27 +67,7 @@ class ReloadReleaseTest {
 		Path boot = Files.writeString(dir.resolve("boot_id"), "b\n");
 		DriverWhiteboard drivers = new DriverWhiteboard();
 		drivers.add(driver);
-		SupervisorImpl s = new SupervisorImpl(new SupervisorImpl.Host() {
-			@Override
-			public String property(String name) {
-				return null;
-			}
-
-			@Override
-			public String version() {
-				return "1";
-			}
-
-			@Override
-			public Path bootIdFile() {
-				return boot;
-			}
-
-			@Override
-			public String environment(String name) {
-				return null;
-			}
-		}, TestConfig.service(config), store, drivers, TestLogger.create());
+		SupervisorImpl s = new SupervisorImpl(new TestHost(boot, Map.of()), TestConfig.service(config), store, drivers, TestLogger.create());
 		// The first poll is held (its refresh of the machines ran before its question); the driver's arrival asks the
 		// runtime once more, not on the poll's thread: wait for both.
 		assertThat(pollEntered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the poll held").isTrue();

@@ -74,31 +74,9 @@ class SupervisionLivenessTest {
 				}
 			});
 			reader.start();
-			SupervisorImpl s = new SupervisorImpl(new SupervisorImpl.Host() {
-				@Override
-				public String property(String name) {
-					return null;
-				}
-
-				@Override
-				public String version() {
-					return "1";
-				}
-
-				@Override
-				public Path bootIdFile() {
-					return boot;
-				}
-
-				@Override
-				public String environment(String name) {
-					return switch (name) {
-						case "NOTIFY_SOCKET" -> notify.toString();
-						case "WATCHDOG_USEC" -> "400000"; // a ping every 200 ms
-						default -> null;
-					};
-				}
-			}, TestConfig.service(config), store, drivers, TestLogger.into(log));
+			// a ping every 200 ms
+			SupervisorImpl s = new SupervisorImpl(new TestHost(boot, Map.of("NOTIFY_SOCKET", notify.toString(), "WATCHDOG_USEC", "400000")),
+				TestConfig.service(config), store, drivers, TestLogger.into(log));
 			try {
 				Await.until("READY and pings", Duration.ofSeconds(30), () -> told.contains("READY=1\nSTATUS=supervising")
 					&& told.stream().filter("WATCHDOG=1"::equals).count() >= 3);
