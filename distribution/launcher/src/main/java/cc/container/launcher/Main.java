@@ -231,7 +231,7 @@ public final class Main {
 			// of the start, and 4.5 MB not written to the device's flash at every boot. Felix keeps it open, so a jar
 			// replaced by a rename (install.sh) changes nothing until the next start, but a refresh would read the new
 			// one: field upgrades refuse to swap a bundle then (ShippedJars; docs/operations.md).
-			String location = "reference:" + jar.toUri();
+			String location = UpgradeRecord.IN_PLACE + jar.toUri();
 			Path upgrade = upgrades == null ? null : upgradeOf(jar, upgrades);
 			if (upgrade == null) {
 				bundles.add(ctx.installBundle(location));

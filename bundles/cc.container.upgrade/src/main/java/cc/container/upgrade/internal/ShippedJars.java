@@ -1,5 +1,6 @@
 package cc.container.upgrade.internal;
 
+import cc.container.util.upgrade.UpgradeRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class ShippedJars {
 
 	/** The jars that the bundles of {@code context} are read from in place. */
 	static ShippedJars of(BundleContext context) {
-		return new ShippedJars(java.util.Arrays.stream(context.getBundles()).filter(b -> b.getLocation().startsWith("reference:"))
+		return new ShippedJars(java.util.Arrays.stream(context.getBundles()).filter(b -> b.getLocation().startsWith(UpgradeRecord.IN_PLACE))
 			.map(Upgrades::shippedJar).filter(Objects::nonNull).toList());
 	}
 

@@ -80,8 +80,8 @@ final class Upgrades {
 	/** The jar the bundle was installed from (the launcher keeps the shipped jar as the location), or null. */
 	static Path shippedJar(Bundle b) {
 		String location = b.getLocation();
-		if (location.startsWith("reference:")) {
-			location = location.substring("reference:".length());
+		if (location.startsWith(UpgradeRecord.IN_PLACE)) {
+			location = location.substring(UpgradeRecord.IN_PLACE.length());
 		}
 		try {
 			Path p = location.startsWith("file:") ? Path.of(URI.create(location)) : Path.of(location);

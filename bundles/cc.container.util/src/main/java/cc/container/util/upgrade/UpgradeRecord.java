@@ -28,6 +28,11 @@ import org.osgi.framework.Version;
 public final class UpgradeRecord {
 	/** The record's file name in the upgrades folder. */
 	public static final String FILE = "upgrades.properties";
+	/**
+	 * How the launcher installs a shipped jar (and a field upgrade under that jar's location): Felix reads it where it
+	 * lies ({@code reference:file:...}), nothing is copied into the bundle cache.
+	 */
+	public static final String IN_PLACE = "reference:";
 
 	private static final String HEADER = "# Field upgrades of cc-container-mng bundles, written by the daemon (containerctl bundle update|rollback).\n"
 		+ "# <symbolic name>=<jar>,<jar>,... in this folder, oldest first: the last one runs; before the first comes the shipped jar.\n";
