@@ -38,8 +38,13 @@ final class Daemon implements AutoCloseable {
 
 	/** The same with {@code env} added to its environment ({@code CC_CONTAINERD_JAVA_OPTS} there comes after the test's own). */
 	static Daemon start(Path workDir, Path storage, java.util.Map<String, String> env, String... args) throws IOException {
+		return startFrom(DIST, workDir, storage, env, args);
+	}
+
+	/** The same from the installation in {@code home} (a copy of the distribution that a test may change). */
+	static Daemon startFrom(Path home, Path workDir, Path storage, java.util.Map<String, String> env, String... args) throws IOException {
 		List<String> cmd = new ArrayList<>();
-		cmd.add(DIST.resolve("bin/cc-containerd").toString());
+		cmd.add(home.resolve("bin/cc-containerd").toString());
 		cmd.addAll(List.of(args));
 		Path out = workDir.resolve("daemon.out");
 		Path err = workDir.resolve("daemon.err");

@@ -1,0 +1,132 @@
+package cc.container.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cc.container.testing.BundleJars;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user does to the installation's own files, each test on its own copy of the built distribution (the other
+ * tests share one and run beside these): the launcher's {@code conf/jvm.options} edited on Windows or removed, and a
+ * shipped jar replaced under a running daemon.
+ */
+class DistributionCopyIT {
+	static final Duration START = Duration.ofSeconds(60);
+	static final String PODMAN = "cc.container.driver.podman";
+
+	@TempDir
+	Path dir;
+	Path home;
+	Path conf;
+
+	/** The distribution's files but its bundle cache and class archive (made for the original's paths). */
+	@BeforeEach
+	void copyTheDistribution() throws Exception {
+		home = dir.resolve("home");
+		try (Stream<Path> files = Files.walk(Daemon.DIST)) {
+			for (Path from : files.toList()) {
+				Path rel = Daemon.DIST.relativize(from);
+				if (rel.toString().startsWith("felix-cache") || rel.getFileName().toString().contains(".jsa")) {
+					continue;
+				}
+				Path to = home.resolve(rel.toString());
+				if (Files.isDirectory(from)) {
+					Files.createDirectories(to);
+				} else {
+					Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+				}
+			}
+		}
+		conf = dir.resolve("cc-container-mng.conf");
+		// Its console off: what the launcher prints is all its standard error holds.
+		Files.writeString(conf, DaemonLaunchIT.localConfig("").replace("\"console\": { \"enabled\": true }", "\"console\": { \"enabled\": false }"));
+	}
+
+	Daemon start() throws Exception {
+		Daemon d = Daemon.startFrom(home, dir, dir.resolve("felix-cache"), Map.of(), "--config-file", conf.toString());
+		Daemon.await("the daemon's socket", START, () -> {
+			try {
+				return ctl("daemon", "status").status() == 0;
+			} catch (Exception e) {
+				return false;
+			}
+		});
+		return d;
+	}
+
+	CtlIT.Result ctl(String... args) throws Exception {
+		List<String> cmd = new java.util.ArrayList<>(List.of(home.resolve("bin/containerctl").toString(), "--config-file", conf.toString()));
+		cmd.addAll(List.of(args));
+		return CtlIT.exec(cmd, dir);
+	}
+
+	/** The JVM's command line: the launcher execs it, so the process the test started is the JVM. */
+	static List<String> jvmArguments(Daemon d) throws Exception {
+		byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(d.process.pid()), "cmdline"));
+		return Arrays.asList(new String(raw, StandardCharsets.UTF_8).split("\0"));
+	}
+
+	@Test
+	void jvmOptionsWrittenOnWindowsWithCommentsGiveTheJvmExactlyTheirOptions() throws Exception {
+		Files.writeString(home.resolve("conf/jvm.options"),
+			"# edited on another machine\r\n-Xmx40m\r\n\r\n   \r\n-Dcc.test.marker=yes   # why\r\n-XX:+UseSerialGC");
+		try (Daemon d = start()) {
+			List<String> args = jvmArguments(d);
+			assertThat(args).contains("-Xmx40m", "-Dcc.test.marker=yes", "-XX:+UseSerialGC").doesNotContain("-Xmx32m")
+				.noneMatch(a -> a.contains("\r") || a.contains("#") || a.isBlank());
+			assertThat(d.stderrText()).isEmpty();
+		}
+	}
+
+	@Test
+	void withoutJvmOptionsTheDaemonSaysSoOnceAndStartsOnTheJvmsDefaults() throws Exception {
+		Files.delete(home.resolve("conf/jvm.options"));
+		try (Daemon d = start()) {
+			assertThat(jvmArguments(d)).noneMatch(a -> a.startsWith("-Xmx"));
+			assertThat(d.stderrText()).isEqualTo("cc-containerd: " + home + "/conf/jvm.options cannot be read; the JVM's defaults are used\n");
+		}
+	}
+
+	@Test
+	void aShippedJarReplacedUnderARunningDaemonStopsBundleUpdatesUntilARestart() throws Exception {
+		Path jar;
+		try (Stream<Path> s = Files.list(home.resolve("bundle"))) {
+			jar = s.filter(p -> p.getFileName().toString().startsWith(PODMAN + "-")).findFirst().orElseThrow();
+		}
+		Path v2 = BundleJars.rebuilt(jar, dir.resolve(PODMAN + "-9.0.1.jar"), "9.0.1");
+		Daemon d = start();
+		try {
+			// A reinstall renames a new file into place (with its own time), the running daemon untold.
+			Path staged = Files.copy(jar, home.resolve("bundle/.staged"));
+			Files.setLastModifiedTime(staged, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+			Files.move(staged, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			CtlIT.Result r = ctl("bundle", "update", v2.toString());
+			assertThat(r.status()).isEqualTo(1);
+			assertThat(r.err()).isEqualTo("containerctl: " + jar + " was replaced since the daemon started: restart the daemon before "
+				+ "updating or rolling back a bundle (nothing was changed)\n");
+			assertThat(ctl("bundle", "list").out().lines()).anyMatch(l -> l.matches("\\d+ +" + PODMAN.replace(".", "\\.") + " +\\S+ +active +no"))
+				.noneMatch(l -> l.contains("9.0.1"));
+			assertThat(dir.resolve("upgrades/upgrades.properties")).doesNotExist();
+
+			d.process.destroy();
+			assertThat(d.waitForExit(Duration.ofSeconds(30))).isZero();
+			d = start();
+			r = ctl("bundle", "update", v2.toString());
+			assertThat(r.status()).as(r.err()).isZero();
+			assertThat(r.out()).contains("updated " + PODMAN + " to 9.0.1 (was ").endsWith("): active\n");
+		} finally {
+			d.close();
+		}
+	}
+}
