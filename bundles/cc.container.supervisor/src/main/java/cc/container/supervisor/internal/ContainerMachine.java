@@ -48,13 +48,8 @@ final class ContainerMachine {
 	private long automaticStarts;
 
 	/** What a machine needs of the supervisor. */
-	interface Context {
+	interface Context extends Timing {
 		RuntimeDriver driver(String runtime);
-
-		/** The boot clock: milliseconds since the device booted. */
-		long nowMs();
-
-		ScheduledFuture<?> schedule(Runnable task, long delayMs);
 
 		Executor pool();
 

@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -55,22 +54,22 @@ final class Prober {
 	private final Logger log;
 	private final ThreadPoolExecutor pool = new ThreadPoolExecutor(PARALLEL, PARALLEL, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 		Threads.named("cc-probe"));
-	/** When each container's next check is due ({@link System#nanoTime()}). */
+	/** When each container's next check is due (the boot clock's milliseconds). */
 	private final Map<String, Long> due = new ConcurrentHashMap<>();
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 	/** The image checks found, by container id and version (an update makes a new container). */
 	private final Map<String, Optional<HealthCheck>> imageChecks = new ConcurrentHashMap<>();
-	private final ScheduledExecutorService timer;
-	/** The next look, and when it is due ({@link System#nanoTime()}); null: none is planned. */
+	private final Timing clock;
+	/** The next look, and when it is due (the boot clock's milliseconds); null: none is planned. */
 	private ScheduledFuture<?> next;
 	private long nextAt;
 	private boolean closed;
 
-	Prober(RuntimeDrivers drivers, Supplier<Collection<ContainerMachine>> machines, ScheduledExecutorService timer, Logger log) {
+	Prober(RuntimeDrivers drivers, Supplier<Collection<ContainerMachine>> machines, Timing clock, Logger log) {
 		this.drivers = drivers;
 		this.machines = machines;
 		this.log = log;
-		this.timer = timer;
+		this.clock = clock;
 		pool.allowCoreThreadTimeOut(true);
 		wake();
 	}
@@ -85,7 +84,7 @@ final class Prober {
 
 	/** Something changed that may make a check due: the machines are looked at within {@value #TICK_MS} ms. */
 	void wake() {
-		plan(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS));
+		plan(clock.nowMs() + TICK_MS);
 	}
 
 	/** Plans a look at {@code at} unless one is planned before it. */
@@ -98,7 +97,7 @@ final class Prober {
 		}
 		nextAt = at;
 		try {
-			next = timer.schedule(this::tick, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+			next = clock.schedule(this::tick, Math.max(0, at - clock.nowMs()));
 		} catch (RejectedExecutionException e) {
 			next = null; // the supervisor stops
 		}
@@ -108,7 +107,7 @@ final class Prober {
 		synchronized (this) {
 			next = null;
 		}
-		long now = System.nanoTime();
+		long now = clock.nowMs();
 		long soonest = Long.MAX_VALUE;
 		Set<String> ids = new java.util.HashSet<>();
 		for (ContainerMachine m : machines.get()) {
@@ -138,13 +137,13 @@ final class Prober {
 				soonest = Math.min(soonest, at - now);
 				continue;
 			}
-			due.put(m.id(), now + check.interval().toNanos());
+			due.put(m.id(), now + check.interval().toMillis());
 			HealthCheck ch = check;
 			submit(m, () -> probe(m, ch, r.pid()));
 		}
 		due.keySet().retainAll(ids);
 		if (soonest != Long.MAX_VALUE) {
-			plan(now + Math.max(soonest, TimeUnit.MILLISECONDS.toNanos(TICK_MS)));
+			plan(now + Math.max(soonest, TICK_MS));
 		}
 	}
 

@@ -178,7 +178,7 @@ public final class SupervisorImpl implements Supervisor {
 			: "The daemon restarted: running containers are adopted as they are.");
 		this.watch = drivers.watch(this::driverChanged);
 		poll.start();
-		this.prober = new Prober(drivers, machines::values, scheduler, log);
+		this.prober = new Prober(drivers, machines::values, machineContext, log);
 		this.watchdog = new Watchdog(host::environment, this::supervising, poll::completed, scheduler, log);
 		changed();
 	}

@@ -9,19 +9,13 @@ import cc.container.api.DesiredState;
 import cc.container.api.config.ContainerConfig;
 import cc.container.api.config.RestartPolicy;
 import cc.container.api.runtime.DriverException;
-import cc.container.api.runtime.RuntimeDriver;
 import cc.container.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -32,119 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class ContainerMachineTest {
 	final FakeDriver driver = new FakeDriver("podman", "app");
-	final List<String> log = new ArrayList<>();
-	volatile long now = 1_000_000;
-	final List<Timer> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
-	RuntimeDriver present = driver;
-	Executor pool = Runnable::run;
-
-	final class Timer implements ScheduledFuture<Object> {
-		final long due;
-		final Runnable task;
-		boolean cancelled;
-
-		Timer(long due, Runnable task) {
-			this.due = due;
-			this.task = task;
-		}
-
-		@Override
-		public long getDelay(TimeUnit unit) {
-			return unit.convert(due - now, TimeUnit.MILLISECONDS);
-		}
-
-		@Override
-		public int compareTo(Delayed o) {
-			return Long.compare(getDelay(TimeUnit.MILLISECONDS), o.getDelay(TimeUnit.MILLISECONDS));
-		}
-
-		@Override
-		public boolean cancel(boolean interrupt) {
-			cancelled = true;
-			return true;
-		}
-
-		@Override
-		public boolean isCancelled() {
-			return cancelled;
-		}
-
-		@Override
-		public boolean isDone() {
-			return cancelled;
-		}
-
-		@Override
-		public Object get() {
-			return null;
-		}
-
-		@Override
-		public Object get(long timeout, TimeUnit unit) {
-			return null;
-		}
-	}
-
-	boolean holding;
-
-	final ContainerMachine.Context ctx = new ContainerMachine.Context() {
-		@Override
-		public RuntimeDriver driver(String runtime) {
-			return present;
-		}
-
-		@Override
-		public long nowMs() {
-			return now;
-		}
-
-		@Override
-		public ScheduledFuture<?> schedule(Runnable task, long delayMs) {
-			Timer t = new Timer(now + delayMs, task);
-			timers.add(t);
-			return t;
-		}
-
-		@Override
-		public Executor pool() {
-			return pool;
-		}
-
-		@Override
-		public Duration commandTimeout() {
-			return Duration.ofSeconds(5);
-		}
-
-		@Override
-		public boolean holding() {
-			return holding;
-		}
-
-		@Override
-		public void changed() {
-		}
-
-		@Override
-		public void log(Action.Log.Level level, String message, Object... args) {
-			if (level != Action.Log.Level.DEBUG) {
-				log.add(level + " " + message);
-			}
-		}
-	};
+	final TestContext ctx = new TestContext(driver);
+	final List<String> log = ctx.log;
+	final VirtualClock clock = ctx.clock;
 
 	/** Advances the clock by {@code seconds}, running the timers that fall due. */
 	void advance(double seconds) {
-		long until = now + (long) (seconds * 1000);
-		while (true) {
-			Timer next = timers.stream().filter(t -> !t.cancelled && t.due <= until).min(Comparator.comparingLong(t -> t.due)).orElse(null);
-			if (next == null) {
-				break;
-			}
-			now = Math.max(now, next.due);
-			timers.remove(next);
-			next.task.run();
-		}
-		now = until;
+		clock.advance(seconds);
 	}
 
 	ContainerMachine machine(RestartPolicy policy, boolean monitor) throws Exception {
@@ -296,13 +184,13 @@ class ContainerMachineTest {
 	void aDriverThatGoesAwayFreezesSupervisionAndItsReturnResumesIt() throws Exception {
 		ContainerMachine m = machine(new RestartPolicy(true, 3, 5, 60), true);
 		crash(m);
-		present = null;
+		ctx.driver = null;
 		m.post(new Event.DriverGone());
 		assertThat(report(m).status()).isEqualTo(ContainerStatus.UNKNOWN);
 		advance(60);
 		assertThat(driver.startsOf("app")).isEqualTo(1);
 		assertThatThrownBy(() -> m.await(m.submit(new Event.UserStart()), Duration.ZERO)).hasMessageContaining("driver is not available");
-		present = driver;
+		ctx.driver = driver;
 		m.post(new Event.Observed(driver.states().get("app"), null, System.nanoTime()));
 		advance(0);
 		assertThat(driver.startsOf("app")).isEqualTo(2);
@@ -387,15 +275,15 @@ class ContainerMachineTest {
 				super.start(id);
 			}
 		};
-		present = slow;
+		ctx.driver = slow;
 		ExecutorService threads = Executors.newCachedThreadPool();
-		pool = threads;
+		ctx.pool = threads;
 		try {
 			ContainerMachine m = machine(new RestartPolicy(true, 3, 1, 60), true);
 			hang.set(true);
 			slow.crash("app", 1);
 			m.post(new Event.Died(1, Instant.now()));
-			Await.until("the restart to be scheduled", Duration.ofSeconds(10), () -> timers.stream().anyMatch(t -> !t.cancelled));
+			Await.until("the restart to be scheduled", Duration.ofSeconds(10), () -> clock.pending());
 			advance(1); // the restart starts, and hangs
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(report(m).status()).isEqualTo(ContainerStatus.STARTING);
