@@ -22,11 +22,14 @@ import cc.container.testing.Sh;
 import cc.container.testing.TestConfig;
 import cc.container.testing.TestLogger;
 import cc.container.util.Trees;
+import cc.container.util.runtime.ProcessWatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,6 +229,39 @@ class LxcDriverTest {
 			Sh.run("kill", "-9", Long.toString(sandbox.pid(id)));
 			Await.until("a died event", TIMEOUT, () -> events.stream().anyMatch(e -> e.id().equals(id) && e.type() == ContainerEvent.Type.DIED));
 			assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
+	void anInitStartedBeforeTheWatcherOpenedIsWatchedOnceItOpens() throws Exception {
+		// The driver opens its pidfd watcher on its own thread (off the daemon's start-up path): held here until the
+		// container runs, so that the start registers its init with no watcher yet.
+		driver.close();
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicReference<ProcessWatcher> opened = new AtomicReference<>();
+		driver = LxcDriver.standalone(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)),
+			() -> TestConfig.daemon(work, null, TIMEOUT), TestLogger.into(log), () -> {
+				try {
+					release.await();
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+				opened.set(ProcessWatcher.open("test-exits"));
+				return opened.get();
+			});
+		driver.install(new ContainerSpec(id, "1", ""), ticker);
+		List<ContainerEvent> events = new CopyOnWriteArrayList<>();
+		try (AutoCloseable sub = driver.events(events::add)) {
+			driver.start(id);
+			assertThat(opened.get()).isNull();
+			long released = System.nanoTime();
+			release.countDown();
+			Await.until("the watcher to watch the init started before it opened", TIMEOUT,
+				() -> opened.get() != null && opened.get().watches(id));
+			Sh.run("kill", "-9", Long.toString(sandbox.pid(id)));
+			Await.until("a died event", TIMEOUT, () -> events.stream().anyMatch(e -> e.id().equals(id) && e.type() == ContainerEvent.Type.DIED));
+			// Told by the kernel: the driver's own look at its inits comes first 10 s after the watcher opened.
+			assertThat(Duration.ofNanos(System.nanoTime() - released)).isLessThan(Duration.ofMillis(LxcDriver.WATCH_SAFETY_MS));
 		}
 	}
 

@@ -100,6 +100,11 @@ public final class ProcessWatcher implements AutoCloseable {
 		wake();
 	}
 
+	/** Whether {@code key} is watched (for a process that has not been seen to end). */
+	public synchronized boolean watches(String key) {
+		return watched.containsKey(key);
+	}
+
 	/** Stops watching {@code key}. */
 	public synchronized void unwatch(String key) {
 		if (!open) {

@@ -79,7 +79,7 @@ public final class LxcDriver implements RuntimeDriver {
 	 * How often the watched inits are checked when the kernel tells their end itself (a safety net should a pidfd not
 	 * tell it): the default {@code monitor_interval}, the worst case of a crash seen by a poll.
 	 */
-	static final long WATCH_SAFETY_MS = 10_000;
+	public static final long WATCH_SAFETY_MS = 10_000;
 	/** How often a start looks whether the container's init runs. */
 	static final long START_POLL_MS = 5;
 	/** Whether setsid(1) is there to give a container's monitor a session of its own. */
@@ -113,33 +113,45 @@ public final class LxcDriver implements RuntimeDriver {
 	@Activate
 	public LxcDriver(@Reference CommandRunner runner, @Reference DaemonConfiguration daemon,
 		@Reference(service = LoggerFactory.class) Logger log) {
-		this(runner, daemon::config, log);
+		this(runner, daemon::config, log, LxcDriver::openWatcher);
 	}
 
 	/** A driver outside a framework (benchmarks, tests), on the configuration {@code config} gives. */
 	public static LxcDriver standalone(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
-		return new LxcDriver(runner, config, log);
+		return new LxcDriver(runner, config, log, LxcDriver::openWatcher);
+	}
+
+	/**
+	 * The same whose pidfd watcher {@code opener} opens on the driver's thread (null: the system has none); a test
+	 * holds it to start containers before it is open.
+	 */
+	public static LxcDriver standalone(CommandRunner runner, Supplier<DaemonConfig> config, Logger log, Supplier<ProcessWatcher> opener) {
+		return new LxcDriver(runner, config, log, opener);
+	}
+
+	private static ProcessWatcher openWatcher() {
+		return ProcessWatcher.open("cc-lxc-exits");
 	}
 
 	// Private: Felix SCR looks for the activation constructor among the public ones with as many parameters, and logs
 	// an error for every other one whose parameter types it cannot give.
-	private LxcDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
+	private LxcDriver(CommandRunner runner, Supplier<DaemonConfig> config, Logger log, Supplier<ProcessWatcher> opener) {
 		this.tools = new ToolRunner(RUNTIME_NAME, runner);
 		this.config = config;
 		this.log = log;
 		this.listeners = new Listeners<>(log::warn);
 		this.scheduler = Threads.scheduler("cc-lxc-driver");
-		scheduler.execute(this::openWatcher);
+		scheduler.execute(() -> openWatcher(opener));
 	}
 
 	/**
 	 * Opens the pidfd watcher on the driver's thread, gives it the inits watched meanwhile, and starts the periodic
 	 * check: every {@value #WATCH_MS} ms without a watcher, else only as a safety net.
 	 */
-	private void openWatcher() {
+	private void openWatcher(Supplier<ProcessWatcher> opener) {
 		ProcessWatcher w;
 		try {
-			w = ProcessWatcher.open("cc-lxc-exits");
+			w = opener.get();
 		} catch (RuntimeException | Error e) {
 			log.warn("The kernel cannot tell the LXC driver when a container's init ends ({}); it looks at them every {} ms instead.", e, WATCH_MS);
 			w = null;
