@@ -80,11 +80,13 @@ class DistributionCopyIT {
 	@Test
 	void jvmOptionsWrittenOnWindowsWithCommentsGiveTheJvmExactlyTheirOptions() throws Exception {
 		Files.writeString(home.resolve("conf/jvm.options"),
-			"# edited on another machine\r\n-Xmx40m\r\n\r\n   \r\n-Dcc.test.marker=yes   # why\r\n-XX:+UseSerialGC");
+			"# edited on another machine\r\n-Xmx40m\r\n\r\n   \r\n  # indented\r\n-Dcc.test.marker=yes   # why\r\n-Dcc.test.hash=a#b\r\n"
+				+ "-Dcc.test.glob=*\r\n-XX:+UseSerialGC");
 		try (Daemon d = start()) {
 			List<String> args = jvmArguments(d);
-			assertThat(args).contains("-Xmx40m", "-Dcc.test.marker=yes", "-XX:+UseSerialGC").doesNotContain("-Xmx32m")
-				.noneMatch(a -> a.contains("\r") || a.contains("#") || a.isBlank());
+			// A # inside an option is not a comment; a * is not a file name pattern.
+			assertThat(args).contains("-Xmx40m", "-Dcc.test.marker=yes", "-Dcc.test.hash=a#b", "-Dcc.test.glob=*", "-XX:+UseSerialGC")
+				.doesNotContain("-Xmx32m").noneMatch(a -> a.contains("\r") || a.contains("why") || a.contains("indented") || a.isBlank());
 			assertThat(d.stderrText()).isEmpty();
 		}
 	}
