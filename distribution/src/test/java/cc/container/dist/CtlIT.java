@@ -57,9 +57,14 @@ class CtlIT {
 	}
 
 	static Result ctl(String... args) throws Exception {
-		List<String> cmd = new ArrayList<>(List.of(Daemon.DIST.resolve("bin/containerctl").toString(), "--config-file", conf.toString()));
+		return containerctl(Daemon.DIST, conf, dir, args);
+	}
+
+	/** {@code containerctl --config-file <conf> <args>} of the installation in {@code home}; its output goes through {@code tmp}. */
+	static Result containerctl(Path home, Path conf, Path tmp, String... args) throws Exception {
+		List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/containerctl").toString(), "--config-file", conf.toString()));
 		cmd.addAll(List.of(args));
-		return exec(cmd);
+		return exec(cmd, tmp);
 	}
 
 	static Result exec(List<String> cmd) throws Exception {

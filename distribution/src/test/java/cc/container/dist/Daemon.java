@@ -41,6 +41,20 @@ final class Daemon implements AutoCloseable {
 		return startFrom(DIST, workDir, storage, env, args);
 	}
 
+	/**
+	 * The shipped tarball ({@code cc-container-mng-<version>.tar.gz} beside {@link #DIST}) unpacked into {@code into}:
+	 * its {@code cc-container-mng} folder, by its real path (what the launcher and the daemon print).
+	 */
+	static Path unpackTarball(Path into) throws IOException {
+		Path tarball;
+		try (java.util.stream.Stream<Path> s = Files.list(DIST.getParent())) {
+			tarball = s.filter(p -> p.getFileName().toString().matches("cc-container-mng-.*\\.tar\\.gz")).findFirst().orElseThrow();
+		}
+		Files.createDirectories(into);
+		cc.container.testing.Sh.run("tar", "xzf", tarball.toString(), "-C", into.toString());
+		return into.resolve("cc-container-mng").toRealPath();
+	}
+
 	/** The same from the installation in {@code home} (a copy of the distribution that a test may change). */
 	static Daemon startFrom(Path home, Path workDir, Path storage, java.util.Map<String, String> env, String... args) throws IOException {
 		List<String> cmd = new ArrayList<>();

@@ -46,9 +46,7 @@ class FieldUpgradeIT {
 	static String shipped;
 
 	static CtlIT.Result ctl(String... args) throws Exception {
-		List<String> cmd = new java.util.ArrayList<>(List.of(Daemon.DIST.resolve("bin/containerctl").toString(), "--config-file", conf.toString()));
-		cmd.addAll(List.of(args));
-		return CtlIT.exec(cmd, dir);
+		return CtlIT.containerctl(Daemon.DIST, conf, dir, args);
 	}
 
 	static Path shippedJar(String bsn) throws Exception {

@@ -45,9 +45,7 @@ class HandEditIT {
 	static Daemon daemon;
 
 	static CtlIT.Result ctl(String... args) throws Exception {
-		List<String> cmd = new ArrayList<>(List.of(Daemon.DIST.resolve("bin/containerctl").toString(), "--config-file", conf.toString()));
-		cmd.addAll(List.of(args));
-		return CtlIT.exec(cmd, dir);
+		return CtlIT.containerctl(Daemon.DIST, conf, dir, args);
 	}
 
 	@SuppressWarnings("unchecked")

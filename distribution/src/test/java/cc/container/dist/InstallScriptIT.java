@@ -40,13 +40,7 @@ class InstallScriptIT {
 
 	@BeforeAll
 	static void unpack() throws Exception {
-		Path tarball;
-		try (Stream<Path> s = Files.list(Daemon.DIST.getParent())) {
-			tarball = s.filter(p -> p.getFileName().toString().matches("cc-container-mng-.*\\.tar\\.gz")).findFirst().orElseThrow();
-		}
-		Path out = Files.createDirectories(dir.resolve("unpacked"));
-		Sh.run("tar", "xzf", tarball.toString(), "-C", out.toString());
-		unpacked = out.resolve("cc-container-mng");
+		unpacked = Daemon.unpackTarball(dir.resolve("unpacked"));
 		root = dir.resolve("root");
 	}
 

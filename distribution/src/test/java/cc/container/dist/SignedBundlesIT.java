@@ -41,9 +41,7 @@ class SignedBundlesIT {
 	static Path otherStore;
 
 	static CtlIT.Result ctl(String... args) throws Exception {
-		List<String> cmd = new ArrayList<>(List.of(Daemon.DIST.resolve("bin/containerctl").toString(), "--config-file", conf.toString()));
-		cmd.addAll(List.of(args));
-		return CtlIT.exec(cmd, dir);
+		return CtlIT.containerctl(Daemon.DIST, conf, dir, args);
 	}
 
 	static void tool(String name, String... args) {

@@ -88,7 +88,13 @@ class LxcDriverTest {
 	}
 
 	LxcDriver newDriver(DaemonConfig config) {
-		return LxcDriver.standalone(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)), () -> config, TestLogger.into(log));
+		return newDriver(config, () -> ProcessWatcher.open("cc-lxc-exits"));
+	}
+
+	/** The same whose pidfd watcher {@code opener} opens. */
+	LxcDriver newDriver(DaemonConfig config, java.util.function.Supplier<ProcessWatcher> opener) {
+		return LxcDriver.standalone(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)), () -> config, TestLogger.into(log),
+			opener);
 	}
 
 	ContainerState state() throws DriverException {
@@ -238,17 +244,19 @@ class LxcDriverTest {
 		// container runs, so that the start registers its init with no watcher yet.
 		driver.close();
 		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch tried = new CountDownLatch(1);
 		AtomicReference<ProcessWatcher> opened = new AtomicReference<>();
-		driver = LxcDriver.standalone(new CommandRunnerImpl(shared.resolve("exec"), s -> log.add("DEBUG " + s)),
-			() -> TestConfig.daemon(work, null, TIMEOUT), TestLogger.into(log), () -> {
-				try {
-					release.await();
-				} catch (InterruptedException e) {
-					Thread.currentThread().interrupt();
-				}
-				opened.set(ProcessWatcher.open("test-exits"));
-				return opened.get();
-			});
+		driver = newDriver(TestConfig.daemon(work, null, TIMEOUT), () -> {
+			try {
+				release.await();
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return null; // the driver closed first
+			}
+			opened.set(ProcessWatcher.open("test-exits"));
+			tried.countDown();
+			return opened.get();
+		});
 		driver.install(new ContainerSpec(id, "1", ""), ticker);
 		List<ContainerEvent> events = new CopyOnWriteArrayList<>();
 		try (AutoCloseable sub = driver.events(events::add)) {
@@ -256,6 +264,8 @@ class LxcDriverTest {
 			assertThat(opened.get()).isNull();
 			long released = System.nanoTime();
 			release.countDown();
+			assertThat(tried.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+			assertThat(opened.get()).as("pidfds on this machine").isNotNull();
 			Await.until("the watcher to watch the init started before it opened", TIMEOUT,
 				() -> opened.get() != null && opened.get().watches(id));
 			Sh.run("kill", "-9", Long.toString(sandbox.pid(id)));

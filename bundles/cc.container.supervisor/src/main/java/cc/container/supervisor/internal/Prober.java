@@ -46,7 +46,7 @@ import org.osgi.service.log.Logger;
 final class Prober {
 	static final int PARALLEL = 2;
 	static final int IDLE_SECONDS = 30;
-	/** The shortest wait between two looks at the machines. */
+	/** How long after a wake-up the machines are looked at: the changes of that second are one look. */
 	static final long TICK_MS = 1000;
 
 	private final RuntimeDrivers drivers;
@@ -143,7 +143,7 @@ final class Prober {
 		}
 		due.keySet().retainAll(ids);
 		if (soonest != Long.MAX_VALUE) {
-			plan(now + Math.max(soonest, TICK_MS));
+			plan(now + soonest); // when it is due (at least 1 ms away): a look a second after a wake-up must not put it off
 		}
 	}
 

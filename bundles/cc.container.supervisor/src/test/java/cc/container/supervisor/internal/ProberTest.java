@@ -46,13 +46,15 @@ class ProberTest {
 		}
 	}
 
-	/** A running, monitored container with a command check every {@code intervalSeconds} (null: none). */
-	ContainerMachine running(String id, Integer intervalSeconds) throws Exception {
+	/**
+	 * A running, monitored container of {@code runtime} with a command check every {@code intervalSeconds} (null: none;
+	 * a Podman container without a check of its own runs its image's, which the fake driver's image has not).
+	 */
+	ContainerMachine running(String id, String runtime, Integer intervalSeconds) throws Exception {
 		HealthCheck check = intervalSeconds == null ? null
 			: new HealthCheck(HealthCheck.Type.COMMAND, "true", 0, null, Duration.ofSeconds(intervalSeconds), Duration.ofSeconds(5), 3, Duration.ZERO);
-		String runtime = check == null ? "lxc" : "podman"; // a Podman container without a check of its own would run its image's
 		ContainerConfig c = new ContainerConfig(id, null, "1", runtime, "", true, true, RestartPolicy.DEFAULT, null, null, check, false);
-		ContainerMachine m = new ContainerMachine(new TestContext(driver), c, DesiredState.RUNNING, null, true, false);
+		ContainerMachine m = new ContainerMachine(new TestContext(driver, clock), c, DesiredState.RUNNING, null, true, false);
 		m.await(m.submit(new Event.UserStart()), Duration.ZERO);
 		assertThat(m.report().status()).isEqualTo(ContainerStatus.RUNNING);
 		return m;
@@ -71,7 +73,7 @@ class ProberTest {
 
 	@Test
 	void aCheckRunsWhenDueAndTheProberSleepsUntilThen() throws Exception {
-		ContainerMachine m = running("app", 10);
+		ContainerMachine m = running("app", "podman", 10);
 		prober = new Prober(drivers, () -> List.of(m), clock, TestLogger.create());
 		assertThat(clock.nextDueSeconds()).isEqualTo(1.0); // a first look a second after the start
 		advance(1, 1); // the first check, then a look a second after it ended
@@ -91,7 +93,7 @@ class ProberTest {
 
 	@Test
 	void aWakeUpNeverPutsOffALookPlannedSooner() throws Exception {
-		ContainerMachine m = running("app", 10);
+		ContainerMachine m = running("app", "podman", 10);
 		prober = new Prober(drivers, () -> List.of(m), clock, TestLogger.create());
 		advance(1, 1);
 		advance(1, 1);
@@ -105,13 +107,31 @@ class ProberTest {
 		prober.wake(); // 0.5 s before the check is due: the look stays then
 		assertThat(clock.nextDueSeconds()).isEqualTo(0.5);
 		advance(0.5, 2);
-		assertThat(ran).containsExactly(1.0, 11.0);
+		// 1.8 s before the next one is due: a look a second later, which plans the next for when it is due.
+		advance(1, 2);
+		advance(7.2, 2);
+		prober.wake();
+		assertThat(clock.nextDueSeconds()).isEqualTo(1.0);
+		advance(1, 2);
+		assertThat(clock.nextDueSeconds()).isEqualTo(0.8);
+		advance(0.8, 3);
+		assertThat(ran).containsExactly(1.0, 11.0, 21.0);
 	}
 
 	@Test
 	void withNoCheckToRunNoTimerIsSet() throws Exception {
-		ContainerMachine quiet = running("quiet", null);
+		ContainerMachine quiet = running("quiet", "lxc", null);
 		prober = new Prober(drivers, () -> List.of(quiet), clock, TestLogger.create());
+		clock.advance(1);
+		assertThat(clock.pending()).isFalse();
+		assertThat(ran).isEmpty();
+	}
+
+	@Test
+	void aPodmanContainerWhoseImageHasNoCheckSetsNoTimerOnceItsImageWasAsked() throws Exception {
+		ContainerMachine quiet = running("quiet", "podman", null);
+		prober = new Prober(drivers, () -> List.of(quiet), clock, TestLogger.create());
+		advance(1, 0); // its image asked on the prober's threads, then a look a second later
 		clock.advance(1);
 		assertThat(clock.pending()).isFalse();
 		assertThat(ran).isEmpty();

@@ -12,13 +12,19 @@ import java.util.concurrent.ScheduledFuture;
  * work on the caller's thread unless a test gives another, and a log of what it said above DEBUG ("LEVEL message").
  */
 final class TestContext implements ContainerMachine.Context {
-	final VirtualClock clock = new VirtualClock();
+	final VirtualClock clock;
 	final List<String> log = new CopyOnWriteArrayList<>();
 	volatile RuntimeDriver driver;
 	volatile Executor pool = Runnable::run;
 
 	TestContext(RuntimeDriver driver) {
+		this(driver, new VirtualClock());
+	}
+
+	/** A context on {@code clock}, which a test may share with other parts under test. */
+	TestContext(RuntimeDriver driver, VirtualClock clock) {
 		this.driver = driver;
+		this.clock = clock;
 	}
 
 	@Override

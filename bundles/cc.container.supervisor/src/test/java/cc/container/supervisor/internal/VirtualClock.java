@@ -99,9 +99,9 @@ final class VirtualClock implements Timing {
 			}
 			now = Math.max(now, next.due);
 			timers.remove(next);
-			next.ran = true;
-			runs++;
 			next.task.run();
+			next.ran = true; // done once it has run, as a real timer's task
+			runs++;
 		}
 		now = until;
 	}

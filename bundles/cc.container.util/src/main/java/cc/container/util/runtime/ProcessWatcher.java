@@ -101,7 +101,7 @@ public final class ProcessWatcher implements AutoCloseable {
 	}
 
 	/** Whether {@code key} is watched (for a process that has not been seen to end). */
-	public synchronized boolean watches(String key) {
+	public boolean watches(String key) {
 		return watched.containsKey(key);
 	}
 

@@ -21,8 +21,10 @@ class ProcessWatcherTest {
 				ended.countDown();
 			});
 			assertThat(ended.await(200, TimeUnit.MILLISECONDS)).as("nothing told while it runs").isFalse();
+			assertThat(w.watches("s")).isTrue();
 			sleeper.destroyForcibly().waitFor();
 			assertThat(ended.await(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(w.watches("s")).as("an end told is watched no more").isFalse();
 			Thread.sleep(100); // a second word would come now (this waits for an absence)
 			assertThat(told).hasValue(1);
 		} finally {

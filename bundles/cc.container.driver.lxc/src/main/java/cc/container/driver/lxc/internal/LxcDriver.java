@@ -79,7 +79,7 @@ public final class LxcDriver implements RuntimeDriver {
 	 * How often the watched inits are checked when the kernel tells their end itself (a safety net should a pidfd not
 	 * tell it): the default {@code monitor_interval}, the worst case of a crash seen by a poll.
 	 */
-	public static final long WATCH_SAFETY_MS = 10_000;
+	public static final long WATCH_SAFETY_MS = 10_000; // public: a test tells the kernel's word from this look by it
 	/** How often a start looks whether the container's init runs. */
 	static final long START_POLL_MS = 5;
 	/** Whether setsid(1) is there to give a container's monitor a session of its own. */
@@ -118,7 +118,7 @@ public final class LxcDriver implements RuntimeDriver {
 
 	/** A driver outside a framework (benchmarks, tests), on the configuration {@code config} gives. */
 	public static LxcDriver standalone(CommandRunner runner, Supplier<DaemonConfig> config, Logger log) {
-		return new LxcDriver(runner, config, log, LxcDriver::openWatcher);
+		return standalone(runner, config, log, LxcDriver::openWatcher);
 	}
 
 	/**
