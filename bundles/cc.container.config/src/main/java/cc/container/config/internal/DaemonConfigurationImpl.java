@@ -101,9 +101,10 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 	}
 
 	/**
-	 * Reads the file again. Logging, the intervals and timeouts and the runtimes' settings take effect at once (every
-	 * consumer reads {@link #config()} when it needs a value); the working path and the control socket and group only
-	 * when the daemon restarts: until then they keep their values, and {@link #problem()} says so.
+	 * Reads the file again. Logging, the intervals and timeouts, the runtimes' and the security settings take effect at
+	 * once (every consumer reads {@link #config()} when it needs a value); the working path, the control socket and
+	 * group, and the remote section only when the daemon restarts: until then they keep their values, and
+	 * {@link #problem()} says so.
 	 */
 	@Override
 	public synchronized DaemonConfig reload() throws ConfigException {
@@ -129,13 +130,17 @@ public final class DaemonConfigurationImpl implements DaemonConfiguration {
 		if (!Objects.equals(asked.controlGroup(), now.controlGroup())) {
 			held.add("service.control_group");
 		}
+		if (!next.remote().equals(config.remote())) {
+			held.add("remote"); // remote management reads it as it starts
+		}
 		if (!held.isEmpty()) {
 			restartPending = file + ": " + String.join(", ", held) + " changed; " + (held.size() == 1 ? "it takes" : "they take")
 				+ " effect when the daemon restarts";
 			log.warn("{}.", restartPending);
+			// Until then they keep the values in force.
 			next = new DaemonConfig(next.file(), new ServiceSettings(now.workingPath(), asked.monitorInterval(), asked.commandTimeout(),
 				asked.podmanLoadTimeout(), now.controlSocket(), now.controlGroup(), asked.containerLogMaxSize()), next.logging(), next.runtimes(),
-				next.security());
+				next.security(), config.remote());
 		} else {
 			restartPending = null;
 		}

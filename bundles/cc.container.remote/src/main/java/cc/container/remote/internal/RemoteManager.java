@@ -28,8 +28,8 @@ import org.osgi.service.log.LoggerFactory;
  * Remote management over MQTT (docs/remote.md), off unless the daemon configuration's {@code remote.enabled}: the
  * device connects to its broker, publishes its birth, each container's state, telemetry and events, and runs the
  * commands its fleet sends. A bundle of its own, so that it can be upgraded in the field like a driver: the new one
- * reconnects, and the containers do not notice. The {@code remote} section is read when the component starts (a
- * change takes effect at the daemon's next start, or at an upgrade of this bundle).
+ * reconnects, and the containers do not notice. The {@code remote} section is read when the component starts; a
+ * reload keeps the one in force until the daemon restarts.
  */
 @Component(immediate = true)
 public final class RemoteManager {
