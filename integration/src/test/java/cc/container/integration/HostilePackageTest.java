@@ -206,7 +206,7 @@ class HostilePackageTest {
 		cc.container.testing.Sh.run(noRootfsSrc, Map.of(), java.util.List.of("tar", "-czf", dir.resolve("nr.tar.gz").toString(), "."));
 		byte[] noRootfs = Files.readAllBytes(dir.resolve("nr.tar.gz"));
 		refused(Packages.dcp(file("no-rootfs"), Packages.manifest("evil", "1", "lxc", noRootfs), "rootfs.tar.gz", noRootfs),
-			"The LXC bundle of evil has no config file and rootfs/ folder, neither at its top nor in one single top-level folder");
+			"its LXC bundle has no config file and rootfs/ folder, neither at its top nor in one single top-level folder");
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import cc.container.testing.LxcSandbox;
 import cc.container.testing.OpenSsl;
 import cc.container.testing.Packages;
 import cc.container.testing.PodmanSandbox;
+import cc.container.testing.Sh;
 import cc.container.testing.TestConfig;
 import cc.container.testing.TestLogger;
 import cc.container.util.json.Json;
@@ -132,9 +133,32 @@ class TrustTest {
 	}
 
 	@Test
+	void anLxcHookBehindAHarmlessTopConfigIsFoundAndRefused() throws Exception {
+		open(false, Profile.DEFAULT, Profile.PRIVILEGED, List.of());
+		Path marker = decoy.dir().resolve("hooked");
+		// The driver installs the one folder's bundle (the top has a config but no rootfs/): its hook is what counts.
+		Path src = Files.createDirectories(dir.resolve("two-configs-" + System.nanoTime()));
+		Path hooked = LxcBundles.withConfig(dir, dir.resolve("hooked-bundle.tar.gz"), LxcBundles.config("lxc-behind")
+			+ "lxc.hook.pre-start = /bin/sh -c \"touch " + marker + "\"\n", Busybox.TICKER, "evil");
+		Sh.run("tar", "-xzf", hooked.toString(), "-C", src.toString());
+		Files.writeString(src.resolve("config"), "lxc.uts.name = harmless\n");
+		Path bundle = dir.resolve("behind-" + System.nanoTime() + ".tar.gz");
+		Sh.run(src, Map.of(), List.of("tar", "-czf", bundle.toString(), "."));
+		byte[] bytes = Files.readAllBytes(bundle);
+		refused(Packages.dcp(dir.resolve("lxc-behind-" + System.nanoTime() + ".tar.gz"), Packages.manifest("lxc-behind", "1", "lxc", bytes),
+			"rootfs.tar.gz", bytes), "lxc-behind", "it asks for a hook that runs on the host (lxc.hook.pre-start = /bin/sh -c \"touch " + marker + "\")");
+		assertThat(marker).doesNotExist();
+	}
+
+	@Test
 	void hostMountsOfTheDecoyAreRefusedOnBothRuntimes() throws Exception {
 		open(false, Profile.DEFAULT, Profile.PRIVILEGED, List.of());
 		refused(podmanPackage("pod-mount", "--network none -v " + decoy.dir() + ":/host"), "pod-mount",
+			"it asks for a host path (-v " + decoy.dir() + ":/host)");
+		// Podman's short options take their value attached, and in a group with others.
+		refused(podmanPackage("pod-attached", "--network none -v" + decoy.dir() + ":/host"), "pod-attached",
+			"it asks for a host path (-v " + decoy.dir() + ":/host)");
+		refused(podmanPackage("pod-grouped", "--network none -itv " + decoy.dir() + ":/host"), "pod-grouped",
 			"it asks for a host path (-v " + decoy.dir() + ":/host)");
 		refused(lxcPackage("lxc-mount", "lxc.mount.entry = " + decoy.dir() + " mnt none bind,create=dir 0 0\n"), "lxc-mount",
 			"it asks for a host path (lxc.mount.entry = " + decoy.dir() + " mnt none bind,create=dir 0 0)");

@@ -56,9 +56,13 @@ final class PackageTrust {
 			try {
 				config = PrivilegePolicy.lxcConfig(v.payload());
 			} catch (IOException e) {
-				throw new InstallException(InstallException.Kind.BAD_PACKAGE, file + ": its LXC bundle cannot be read: " + e.getMessage(), e);
+				throw new InstallException(InstallException.Kind.BAD_PACKAGE, file + ": its LXC bundle is refused: " + e.getMessage(), e);
 			}
-			asks = config == null ? List.of() : PrivilegePolicy.lxc(config);
+			if (config == null) {
+				// The driver would refuse it too; refused here, nothing of it can reach the runtime unchecked.
+				throw refused(file + ": its LXC bundle has no config file and rootfs/ folder, neither at its top nor in one single top-level folder");
+			}
+			asks = PrivilegePolicy.lxc(config);
 		}
 		boolean signed = signer != null;
 		String why = PrivilegePolicy.refusal(asks, signed ? s.signedPackages() : s.unsignedPackages(), signed ? "signed_packages" : "unsigned_packages",

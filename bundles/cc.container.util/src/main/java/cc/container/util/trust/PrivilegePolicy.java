@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
@@ -71,21 +74,49 @@ public final class PrivilegePolicy {
 	private static final Set<String> UNCONFINED_OPTIONS = Set.of("seccomp=unconfined", "apparmor=unconfined", "label=disable",
 		"systempaths=unconfined", "unmask=all");
 
-	/** What the {@code create_args} of a Podman package ask of the host. */
-	public static List<Ask> podman(String createArgs) {
-		List<String> words = ShellWords.split(createArgs == null ? "" : createArgs);
-		List<Ask> out = new ArrayList<>();
+	/** One option of Podman's command line, its value or null. */
+	private record Option(String name, String value) {
+	}
+
+	/**
+	 * The options of {@code words} as Podman reads them: {@code --name=value} or {@code --name value}, and short ones
+	 * alone ({@code -v value}), with their value attached ({@code -v/a:/b}, {@code -v=/a:/b}) or in a group
+	 * ({@code -itv /a:/b}, whose last valued letter takes the rest of the word or the next word).
+	 */
+	private static List<Option> podmanOptions(List<String> words) {
+		List<Option> out = new ArrayList<>();
 		for (int i = 0; i < words.size(); i++) {
 			String w = words.get(i);
-			String name = w;
-			String value = null;
 			int eq = w.indexOf('=');
-			if (w.startsWith("--") && eq > 0) {
-				name = w.substring(0, eq);
-				value = w.substring(eq + 1);
-			} else if (PODMAN_VALUED.contains(w) && i + 1 < words.size()) {
-				value = words.get(++i);
+			if (w.startsWith("--")) {
+				if (eq > 0) {
+					out.add(new Option(w.substring(0, eq), w.substring(eq + 1)));
+				} else {
+					out.add(new Option(w, PODMAN_VALUED.contains(w) && i + 1 < words.size() ? words.get(++i) : null));
+				}
+			} else if (w.startsWith("-") && w.length() > 1) {
+				for (int k = 1; k < w.length(); k++) {
+					String name = "-" + w.charAt(k);
+					if (!PODMAN_VALUED.contains(name)) {
+						out.add(new Option(name, null));
+						continue;
+					}
+					String rest = w.substring(k + 1);
+					rest = rest.startsWith("=") ? rest.substring(1) : rest;
+					out.add(new Option(name, !rest.isEmpty() ? rest : i + 1 < words.size() ? words.get(++i) : null));
+					break;
+				}
 			}
+		}
+		return out;
+	}
+
+	/** What the {@code create_args} of a Podman package ask of the host. */
+	public static List<Ask> podman(String createArgs) {
+		List<Ask> out = new ArrayList<>();
+		for (Option o : podmanOptions(ShellWords.split(createArgs == null ? "" : createArgs))) {
+			String name = o.name();
+			String value = o.value();
 			String shown = value == null ? name : name + " " + value;
 			String v = value == null ? "" : value.toLowerCase(Locale.ROOT);
 			switch (name) {
@@ -259,13 +290,20 @@ public final class PrivilegePolicy {
 	static final int MAX_CONFIG = 1 << 20;
 
 	/**
-	 * The config of an LXC bundle ({@code config} at its top, or in its one top-level folder), read from the bundle's
-	 * archive without unpacking it; null when it has none there (the driver refuses such a bundle).
+	 * The config of an LXC bundle, read from the bundle's archive without unpacking it: the one the LXC driver will
+	 * install, found by the driver's rule ({@code LxcDriver.bundleRoot}): {@code config} and {@code rootfs/} at the top,
+	 * or else in the one folder at the top. Null when neither holds (the driver refuses such a bundle). Where the
+	 * archive could make a config appear that is not the one read here, it is refused (an {@link IOException} saying
+	 * why): a config given twice, a config that is a hard link, a {@code rootfs} that is not a folder.
 	 */
 	public static String lxcConfig(Path bundle) throws IOException {
-		String top = null;
-		String inFolder = null;
-		int folders = 0;
+		// By location: "" for the top, else the top-level folder's name.
+		Map<String, TarEntry.Type> configType = new HashMap<>();
+		Map<String, String> configText = new HashMap<>();
+		Set<String> configTwice = new HashSet<>();
+		Set<String> rootfs = new HashSet<>();
+		Set<String> rootfsNotFolder = new HashSet<>();
+		Set<String> folders = new HashSet<>();
 		try (InputStream in = new GZIPInputStream(Files.newInputStream(bundle), 65536); TarReader tar = new TarReader(in)) {
 			TarEntry e;
 			while ((e = tar.next()) != null) {
@@ -275,18 +313,62 @@ public final class PrivilegePolicy {
 				} catch (UnsafeArchiveException x) {
 					return null; // the driver refuses it with its reason
 				}
-				if (e.type() != TarEntry.Type.FILE) {
+				if (name.isEmpty()) {
 					continue;
 				}
-				if (name.equals("config")) {
-					top = read(tar, e);
-				} else if (name.endsWith("/config") && name.indexOf('/') == name.length() - "/config".length()) {
-					folders++;
-					inFolder = read(tar, e);
+				int slash = name.indexOf('/');
+				String first = slash < 0 ? name : name.substring(0, slash);
+				if (slash >= 0 || e.type() == TarEntry.Type.DIRECTORY) {
+					folders.add(first);
+				}
+				// config and rootfs at the top (location ""), and one level down (location: the folder).
+				note("", name, e, tar, configType, configText, configTwice, rootfs, rootfsNotFolder);
+				if (slash >= 0) {
+					note(first, name.substring(slash + 1), e, tar, configType, configText, configTwice, rootfs, rootfsNotFolder);
 				}
 			}
 		}
-		return top != null ? top : folders == 1 ? inFolder : null;
+		String at = isBundle("", configType, rootfs) ? "" : folders.size() == 1 && isBundle(folders.iterator().next(), configType, rootfs)
+			? folders.iterator().next() : null;
+		if (at == null) {
+			return null;
+		}
+		String where = at.isEmpty() ? "config" : at + "/config";
+		if (configTwice.contains(at)) {
+			throw new IOException("it holds " + where + " twice");
+		}
+		if (configType.get(at) != TarEntry.Type.FILE) {
+			throw new IOException("its " + where + " is a hard link: a bundle's config must be a file of its own");
+		}
+		if (rootfsNotFolder.contains(at)) {
+			throw new IOException("its " + (at.isEmpty() ? "" : at + "/") + "rootfs is not a folder");
+		}
+		if (configText.get(at) == null) {
+			throw new IOException("its " + where + " is larger than " + (MAX_CONFIG >> 10) + " KiB");
+		}
+		return configText.get(at);
+	}
+
+	/** Notes what entry {@code e}, named {@code rest} below location {@code loc}, is to a bundle there. */
+	private static void note(String loc, String rest, TarEntry e, TarReader tar, Map<String, TarEntry.Type> configType, Map<String, String> configText,
+		Set<String> configTwice, Set<String> rootfs, Set<String> rootfsNotFolder) throws IOException {
+		if (rest.equals("config")) {
+			if (configType.put(loc, e.type()) != null) {
+				configTwice.add(loc);
+			}
+			// Read only if it may be the bundle's (a rootfs may hold a large file named config).
+			configText.put(loc, e.type() == TarEntry.Type.FILE && e.size() <= MAX_CONFIG ? read(tar, e) : null);
+		} else if (rest.equals("rootfs")) {
+			(e.type() == TarEntry.Type.DIRECTORY ? rootfs : rootfsNotFolder).add(loc);
+		} else if (rest.startsWith("rootfs/")) {
+			rootfs.add(loc);
+		}
+	}
+
+	/** Whether the driver would take {@code loc} for the bundle: a config there that unpacks as a file, and rootfs/. */
+	private static boolean isBundle(String loc, Map<String, TarEntry.Type> configType, Set<String> rootfs) {
+		TarEntry.Type t = configType.get(loc);
+		return (t == TarEntry.Type.FILE || t == TarEntry.Type.HARDLINK) && rootfs.contains(loc);
 	}
 
 	private static String read(TarReader tar, TarEntry e) throws IOException {

@@ -32,6 +32,11 @@ class PrivilegePolicyTest {
 		--device /dev/ttyUSB0                        | DEVICES
 		--device-cgroup-rule=a                       | DEVICES
 		-v /srv/decoy:/host                          | HOST_PATHS
+		-v/srv/decoy:/host                           | HOST_PATHS
+		-v=/srv/decoy:/host                          | HOST_PATHS
+		-itv /srv/decoy:/host                        | HOST_PATHS
+		-itv/srv/decoy:/host                         | HOST_PATHS
+		-e A=1 -tv /srv/decoy:/host                  | HOST_PATHS
 		--volume=/srv/decoy:/etc:ro                  | HOST_PATHS
 		--mount type=bind,source=/data,target=/data  | HOST_PATHS
 		--mount type=bind,src=/data,dst=/data        | HOST_PATHS
@@ -56,6 +61,8 @@ class PrivilegePolicyTest {
 		--cap-drop ALL --security-opt no-new-privileges
 		-e PATH=/host --label note=--privileged
 		--privileged=false
+		-it -e X=-v/srv/decoy:/host
+		-p8080:80 -eX=1 -hbox
 		""")
 	void podmanOptionsThatDoNot(String args) {
 		assertThat(PrivilegePolicy.podman(args)).isEmpty();
