@@ -242,7 +242,7 @@ if [ "$purge" = yes ]; then
 	rm -rf "$root/upgrades"
 	case "$work" in
 		/*) # Only what the manager keeps there: the working path may be shared with other data.
-			for own in cc-containers.conf state.json installed staging run logs; do
+			for own in cc-containers.conf state.json installed staging run logs remote; do
 				rm -rf "${destdir}${work:?}/$own"
 			done
 			rmdir "$destdir$work" 2>/dev/null || true ;;

@@ -280,12 +280,13 @@ class InstallScriptIT {
 			CtlIT.Result in = CtlIT.exec(List.of(home.resolve("bin/containerctl").toString(), "--config-file", conf.toString(), "install",
 				pkg.toString()), dir);
 			assertThat(in.status()).as(in.err()).isZero();
+			Files.createDirectories(work.resolve("remote/downloads")); // what remote management keeps there when it is on
 			r = sh("--uninstall", "--purge", "--destdir", droot.toString());
 			assertThat(r.status()).as(r.err()).isZero();
 			assertThat(r.out()).contains("purged cc-container-mng");
 			assertThat(Sh.run("lxc-ls", "-P", work.resolve("installed/lxc").toString()).trim()).isEmpty();
 			assertThat(others.resolve("canary")).hasContent("not the manager's");
-			for (String own : List.of("cc-containers.conf", "state.json", "installed", "staging", "run")) {
+			for (String own : List.of("cc-containers.conf", "state.json", "installed", "staging", "run", "remote")) {
 				assertThat(Files.exists(work.resolve(own), java.nio.file.LinkOption.NOFOLLOW_LINKS)).as(own).isFalse();
 			}
 			assertThat(conf).doesNotExist();

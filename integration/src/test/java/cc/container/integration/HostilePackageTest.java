@@ -160,6 +160,8 @@ class HostilePackageTest {
 	void wrongFieldValuesAreRefused() throws Exception {
 		refused(withManifest(with("runtime", "docker")), "manifest.json: runtime must be lxc or podman, not \"docker\"");
 		refused(withManifest(without("create_args")), "manifest.json: create_args is missing (required for podman packages)");
+		refused(withManifest(with("create_args", "--network 'none")),
+			"its create_args cannot be read as words (no closing quotation: the ' at position 11 is not closed)");
 		refused(withManifest(with("package_id", "../evil")),
 			"manifest.json: package_id \"../evil\" is not a valid id (1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit)");
 		refused(withManifest(with("device_types", java.util.List.of())), "manifest.json: device_types must name at least one device type");

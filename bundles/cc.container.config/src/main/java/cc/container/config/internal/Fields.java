@@ -102,11 +102,10 @@ final class Fields {
 		if (v == null) {
 			return def;
 		}
+		Long whole = cc.container.util.json.Json.wholeNumber(v);
 		long value;
-		if (v instanceof Long) {
-			value = (Long) v;
-		} else if (v instanceof BigDecimal && isWhole((BigDecimal) v) && fitsLong((BigDecimal) v)) {
-			value = ((BigDecimal) v).longValueExact();
+		if (whole != null) {
+			value = whole;
 		} else if (v instanceof Number) {
 			throw error(name, "must be a whole number from " + min + " to " + max + ", got " + describe(v));
 		} else {
@@ -137,14 +136,6 @@ final class Fields {
 				warnings.add(file + ": " + path(k) + ": unknown field, ignored");
 			}
 		}
-	}
-
-	private static boolean isWhole(BigDecimal d) {
-		return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
-	}
-
-	private static boolean fitsLong(BigDecimal d) {
-		return d.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) >= 0 && d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) <= 0;
 	}
 
 	/** A short description of a JSON value for error messages: its type and, for scalars, the value. */

@@ -50,7 +50,11 @@ final class PackageTrust {
 	static void policy(PackageReader.Verified v, String signer, SecuritySettings s, String file) throws InstallException {
 		List<PrivilegePolicy.Ask> asks;
 		if (v.manifest().runtime().equals("podman")) {
-			asks = PrivilegePolicy.podman(v.manifest().createArgs());
+			try {
+				asks = PrivilegePolicy.podman(v.manifest().createArgs());
+			} catch (IllegalArgumentException e) {
+				throw refused(file + ": its create_args cannot be read as words (" + e.getMessage() + ")");
+			}
 		} else {
 			String config;
 			try {

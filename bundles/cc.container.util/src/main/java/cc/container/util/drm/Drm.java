@@ -34,8 +34,8 @@ public final class Drm {
 		if (!(enabled instanceof Boolean)) {
 			throw new IllegalArgumentException(".enabled must be true or false");
 		}
-		Object interval = m.get("stats_sample_interval_s");
-		if (!(interval instanceof Long) || (Long) interval < 1 || (Long) interval > MAX_INTERVAL) {
+		Long interval = cc.container.util.json.Json.wholeNumber(m.get("stats_sample_interval_s"));
+		if (interval == null || interval < 1 || interval > MAX_INTERVAL) {
 			throw new IllegalArgumentException(".stats_sample_interval_s must be a whole number of seconds from 1 to " + MAX_INTERVAL);
 		}
 		List<String> metrics = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class Drm {
 				metrics.addAll(DrmSettings.METRICS);
 			}
 		}
-		return new DrmSettings((Boolean) enabled, (int) (long) (Long) interval, metrics);
+		return new DrmSettings((Boolean) enabled, (int) (long) interval, metrics);
 	}
 
 	/** The block as the generator writes it (the metrics expanded). */

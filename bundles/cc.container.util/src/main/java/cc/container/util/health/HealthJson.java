@@ -1,6 +1,7 @@
 package cc.container.util.health;
 
 import cc.container.api.config.HealthCheck;
+import cc.container.util.json.Json;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -55,7 +56,8 @@ public final class HealthJson {
 		}
 		int port = 0;
 		if (type == HealthCheck.Type.TCP || type == HealthCheck.Type.HTTP) {
-			if (!(m.get("port") instanceof Long p) || p < 1 || p > 65535) {
+			Long p = Json.wholeNumber(m.get("port"));
+			if (p == null || p < 1 || p > 65535) {
 				throw new IllegalArgumentException(".port must be a port number from 1 to 65535 for a " + type.json() + " check");
 			}
 			port = (int) (long) p;
@@ -70,7 +72,8 @@ public final class HealthJson {
 		Duration interval = seconds(m, "interval", HealthCheck.DEFAULT_INTERVAL.toSeconds(), 1);
 		Duration timeout = seconds(m, "timeout", HealthCheck.DEFAULT_TIMEOUT.toSeconds(), 1);
 		Duration start = seconds(m, "start_period", 0, 0);
-		long retries = m.get("retries") == null ? HealthCheck.DEFAULT_RETRIES : m.get("retries") instanceof Long r ? r : -1;
+		Long r = Json.wholeNumber(m.get("retries"));
+		long retries = m.get("retries") == null ? HealthCheck.DEFAULT_RETRIES : r != null ? r : -1;
 		if (retries < 1 || retries > 1000) {
 			throw new IllegalArgumentException(".retries must be a whole number from 1 to 1000");
 		}
@@ -82,7 +85,8 @@ public final class HealthJson {
 		if (v == null) {
 			return Duration.ofSeconds(def);
 		}
-		if (!(v instanceof Long s) || s < min || s > MAX_SECONDS) {
+		Long s = Json.wholeNumber(v);
+		if (s == null || s < min || s > MAX_SECONDS) {
 			throw new IllegalArgumentException("." + name + " must be a whole number of seconds from " + min + " to " + MAX_SECONDS);
 		}
 		return Duration.ofSeconds(s);

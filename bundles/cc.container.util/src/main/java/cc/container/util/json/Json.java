@@ -255,4 +255,19 @@ public final class Json {
 			g.writeString(v.toString());
 		}
 	}
+
+	/**
+	 * A whole number as the parser gives it ({@code 10}, or {@code 10.0}, which JSON writers produce for numbers they
+	 * hold as floating point), or null for anything else ({@code 2.5}, a string, a number beyond a long).
+	 */
+	public static Long wholeNumber(Object v) {
+		if (v instanceof Long l) {
+			return l;
+		}
+		if (v instanceof java.math.BigDecimal d && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0)
+			&& d.compareTo(java.math.BigDecimal.valueOf(Long.MIN_VALUE)) >= 0 && d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0) {
+			return d.longValueExact();
+		}
+		return null;
+	}
 }

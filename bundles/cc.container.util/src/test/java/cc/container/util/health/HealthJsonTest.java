@@ -42,8 +42,19 @@ class HealthJsonTest {
 		{"type": "tcp", "port": 80, "interval": 0}          | .interval must be a whole number of seconds from 1 to 86400
 		{"type": "tcp", "port": 80, "retries": 0}           | .retries must be a whole number from 1 to 1000
 		{"type": "tcp", "port": 80, "every": 3}             | .every is not a field of a health check
+		{"type": "tcp", "port": 80, "interval": 2.5}        | .interval must be a whole number of seconds from 1 to 86400
 		""")
 	void whatIsWrongIsNamed(String json, String message) throws Exception {
 		assertThatThrownBy(() -> HealthJson.parse(tree(json))).isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(message);
+	}
+
+	@Test
+	void wholeNumbersWrittenAsDecimalsAreWholeNumbers() throws Exception {
+		// As everywhere in both files: 10.0 is 10 (a JSON writer with floating-point numbers writes it so).
+		HealthCheck h = HealthJson.parse(tree("{\"type\": \"tcp\", \"port\": 8080.0, \"interval\": 10.0, \"retries\": 3.0}"));
+		assertThat(h.port()).isEqualTo(8080);
+		assertThat(h.interval()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(cc.container.util.drm.Drm.parse(tree("{\"enabled\": true, \"stats_sample_interval_s\": 30.0}")).sampleIntervalSeconds())
+			.isEqualTo(30);
 	}
 }

@@ -51,6 +51,23 @@ final class LxcConfigFile {
 		return rewrite(config, dir, id, CONSOLE_SIZE);
 	}
 
+	/**
+	 * The console log's size a config the manager wrote keeps ({@code lxc.console.size = <n>KB}), in bytes; the default
+	 * where it has none it can read. A rename keeps it: the size is fixed when the container is installed.
+	 */
+	static long consoleSize(String config) {
+		long size = CONSOLE_SIZE;
+		for (String line : config.split("\n")) {
+			if (key(line).equals("lxc.console.size")) {
+				String v = value(line);
+				if (v.matches("[0-9]{1,9}KB")) {
+					size = Long.parseLong(v.substring(0, v.length() - 2)) * 1024;
+				}
+			}
+		}
+		return size;
+	}
+
 	/** The config with every pinned key set to the manager's value, once; the console log kept at {@code consoleSize}. */
 	static String rewrite(String config, Path dir, String id, long consoleSize) throws Refused {
 		Map<String, String> ours = pinned(dir, id, consoleSize);

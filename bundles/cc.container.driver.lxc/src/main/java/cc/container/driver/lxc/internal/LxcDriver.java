@@ -582,7 +582,8 @@ public final class LxcDriver implements RuntimeDriver {
 			Path config = dir(id).resolve("config");
 			String rewritten;
 			try {
-				rewritten = LxcConfigFile.rewrite(new String(Bounded.read(config, MAX_CONFIG), StandardCharsets.UTF_8), dir(newId), newId);
+				String text = new String(Bounded.read(config, MAX_CONFIG), StandardCharsets.UTF_8);
+				rewritten = LxcConfigFile.rewrite(text, dir(newId), newId, LxcConfigFile.consoleSize(text));
 			} catch (LxcConfigFile.Refused e) {
 				throw new DriverException(RUNTIME_NAME, DriverException.Kind.FAILED, "Renaming LXC container " + id + " failed: " + e.getMessage());
 			}

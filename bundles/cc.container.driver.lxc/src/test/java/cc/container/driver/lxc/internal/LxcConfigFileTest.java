@@ -36,4 +36,14 @@ class LxcConfigFileTest {
 		assertThatThrownBy(() -> LxcConfigFile.rewrite("lxc.rootfs = /dev/sda1\nlxc.rootfs = /dev/sdb1\n", Path.of("/w/app"), "app"))
 			.isInstanceOf(LxcConfigFile.Refused.class);
 	}
+
+	@Test
+	void aRenameKeepsTheConsoleSizeTheInstallSet() throws Exception {
+		String installed = LxcConfigFile.rewrite("lxc.uts.name = x\n", Path.of("/w/app"), "app", 256 << 10);
+		assertThat(LxcConfigFile.consoleSize(installed)).isEqualTo(256 << 10);
+		assertThat(LxcConfigFile.rewrite(installed, Path.of("/w/app.old"), "app.old", LxcConfigFile.consoleSize(installed)))
+			.contains("lxc.console.size = 256KB\n");
+		assertThat(LxcConfigFile.consoleSize("lxc.uts.name = x\n")).isEqualTo(LxcConfigFile.CONSOLE_SIZE);
+		assertThat(LxcConfigFile.consoleSize("lxc.console.size = 9GB\n")).isEqualTo(LxcConfigFile.CONSOLE_SIZE);
+	}
 }
