@@ -194,12 +194,12 @@ class HandEditIT {
 
 	@Test
 	@Order(5)
-	void createArgsTakeEffectAtTheNextCreation() throws Exception {
+	void editedCreateArgsDoNotTouchTheRunningContainer() throws Exception {
 		edit(t -> t.replace("\"create_args\" : \"--network none\"", "\"create_args\" : \"--network none --env EDITED=yes\""));
 		assertThat(ctl("daemon", "reload").status()).isZero();
 		assertThat(podman.podman("inspect", "--format", "{{.Config.Env}}", "he-podman")).doesNotContain("EDITED");
-		assertThat(Files.readString(dir.resolve("cc-containerd.log"))).contains(
-			"The create_args of container he-podman changed; they take effect when the container is next created");
+		assertThat(Files.readString(dir.resolve("cc-containerd.log"))).contains("The create_args of container he-podman changed in the file; "
+			+ "the container keeps those it was created with, and an update creates it with its package's.");
 	}
 
 	@Test

@@ -318,8 +318,8 @@ public final class SupervisorImpl implements Supervisor {
 				}
 			} else if (!m.config().equals(c)) {
 				if (!m.config().createArgs().equals(c.createArgs())) {
-					log.info("The create_args of container {} changed; they take effect when the container is next created (containerctl update).",
-						c.id());
+					log.info("The create_args of container {} changed in the file; the container keeps those it was created with, and an update "
+						+ "creates it with its package's.", c.id());
 				}
 				m.post(new Event.ConfigChanged(c));
 				changes.add(c.id() + " changed");
