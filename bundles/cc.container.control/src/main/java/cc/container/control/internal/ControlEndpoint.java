@@ -140,6 +140,12 @@ public final class ControlEndpoint {
 			throw new IOException("the control socket's folder " + dir + " may be written by others (mode "
 				+ PosixFilePermissions.toString(mode) + "); name a folder of its own in service.control_socket");
 		}
+		UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
+		UserPrincipal self = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+		if (!owner.equals(self)) {
+			throw new IOException("the control socket's folder " + dir + " belongs to " + owner.getName() + ", who could replace the socket; "
+				+ "name a folder of the daemon's user (" + self.getName() + ") in service.control_socket");
+		}
 	}
 
 	/** Throws when a daemon answers on {@code socket}: it is not taken over. A socket nobody answers on is stale. */

@@ -1,6 +1,7 @@
 package cc.container.control.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cc.container.api.command.ContainerCommands;
 import cc.container.api.config.DaemonConfig;
@@ -143,5 +144,16 @@ class ControlGroupTest {
 		assertThat(r.status()).as(r.err()).isEqualTo(5);
 		assertThat(r.err()).isEqualTo("not permitted: only root and members of " + GROUP + " may use cc-containerd\n");
 		assertThat(r.out()).isEmpty();
+	}
+
+	@Test
+	void aSocketFolderOfAnotherUserIsRefused() throws Exception {
+		// Mode 0755, nobody else may write, but its owner is not the daemon's user: that owner could swap the socket.
+		Path theirs = Files.createDirectories(dir.resolve("theirs"));
+		Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwxr-xr-x"));
+		Sh.run("chown", "ccctloutsider", theirs.toString());
+		assertThatThrownBy(() -> ControlEndpoint.checkFolder(theirs)).isInstanceOf(IOException.class).hasMessage("the control socket's folder "
+			+ theirs + " belongs to ccctloutsider, who could replace the socket; name a folder of the daemon's user (root) in service.control_socket");
+		ControlEndpoint.checkFolder(dir); // the daemon's own
 	}
 }
