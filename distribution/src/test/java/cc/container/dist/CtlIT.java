@@ -285,6 +285,18 @@ class CtlIT {
 		Result noDaemon = exec(List.of(Daemon.DIST.resolve("bin/containerctl").toString(), "--socket", dir.resolve("none.sock").toString(), "list"));
 		assertThat(noDaemon.status()).isEqualTo(3);
 		assertThat(noDaemon.err()).isEqualTo("containerctl: the daemon cannot be reached at " + dir.resolve("none.sock") + " (is cc-containerd running?)\n");
+		// The package and fleet tools run without a daemon, and so does their help.
+		for (String cmd : List.of("dcp build", "fleet send")) {
+			List<String> line = new ArrayList<>(List.of(Daemon.DIST.resolve("bin/containerctl").toString(), "--socket", dir.resolve("none.sock").toString()));
+			line.addAll(List.of(cmd.split(" ")));
+			line.add("--help");
+			Result help = exec(line);
+			assertThat(help.status()).as(cmd + ": " + help.err()).isZero();
+			assertThat(help.out()).startsWith("usage: containerctl " + cmd + " ");
+		}
+		Result noPath = exec(List.of(Daemon.DIST.resolve("bin/containerctl").toString(), "--socket"));
+		assertThat(noPath.status()).isEqualTo(2);
+		assertThat(noPath.err()).isEqualTo("containerctl: --socket needs a path (containerctl --help lists the commands)\n");
 	}
 
 	@Test

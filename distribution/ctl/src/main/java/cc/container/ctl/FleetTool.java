@@ -52,7 +52,7 @@ final class FleetTool {
 			return USAGE;
 		}
 		if (!c.has("--broker")) {
-			err.println(c.spec().name() + " needs --broker tcp://host:1883 or ssl://host:8883");
+			err.println(c.spec().name() + " needs --broker tcp://host:1883 or ssl://host:8883 (containerctl --help lists the commands)");
 			return USAGE;
 		}
 		String prefix = c.has("--prefix") ? c.option("--prefix") : "cc-container-mng";
@@ -70,7 +70,7 @@ final class FleetTool {
 			}
 			return send(client, prefix, c, out, err);
 		} catch (UsageException e) {
-			err.println(e.getMessage());
+			err.println(e.getMessage() + " (containerctl --help lists the commands)");
 			return USAGE;
 		} catch (MqttException e) {
 			err.println("the broker: " + e.getMessage());

@@ -49,7 +49,7 @@ public final class Main {
 			String a = argv.get(i);
 			if ((a.equals("--socket") || a.equals("--config-file")) && args.isEmpty()) {
 				if (i + 1 >= argv.size()) {
-					err.println("containerctl: " + a + " needs a path");
+					err.println("containerctl: " + a + " needs a path (containerctl --help lists the commands)");
 					return USAGE;
 				}
 				Path p = Path.of(argv.get(++i));
@@ -80,7 +80,12 @@ public final class Main {
 		// The daemon reads files where it runs: every path goes as an absolute one.
 		args = CommandLine.resolvePaths(args, Path.of("").toAbsolutePath());
 		List<CommandSpec> group = Commands.groups().get(args.get(0));
-		if (group != null && group.get(0).local() && !args.contains("--help")) {
+		if (group != null && group.get(0).local()) {
+			// The package and fleet tools run here, their help too: no daemon is needed for either.
+			if (args.contains("--help") || args.contains("-h")) {
+				out.println(Commands.helpFor(args));
+				return OK;
+			}
 			return args.get(0).equals("fleet") ? FleetTool.run(args, out, prefixed(err)) : DcpTool.run(args, out, prefixed(err));
 		}
 		return remote(socket, args, out, err);

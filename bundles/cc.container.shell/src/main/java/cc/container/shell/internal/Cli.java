@@ -132,25 +132,8 @@ public final class Cli {
 
 	/** {@code --help}: every command's usage, or one command's with its options. */
 	private static int help(List<String> args, ContainerCommands.Session io) {
-		List<String> words = args.stream().filter(a -> !a.equals("--help") && !a.equals("-h")).toList();
-		CommandSpec spec = null;
-		try {
-			spec = words.isEmpty() ? null : CommandLine.find(words);
-		} catch (UsageException e) {
-			// the whole usage then
-		}
-		io.out().println(spec == null ? Commands.usage() : help(spec));
+		io.out().println(Commands.helpFor(args));
 		return OK;
-	}
-
-	/** One command's usage, summary and options. */
-	static String help(CommandSpec s) {
-		StringBuilder b = new StringBuilder("usage: containerctl ").append(s.usage()).append('\n').append(s.summary());
-		for (CommandSpec.Option o : s.options()) {
-			String names = String.join(", ", o.names()) + (o.value() == null ? "" : " " + o.valueName());
-			b.append("\n  ").append(names).append(" ".repeat(Math.max(2, 24 - names.length()))).append(o.help());
-		}
-		return b.toString();
 	}
 
 	static Failure failure(SupervisorException e) {

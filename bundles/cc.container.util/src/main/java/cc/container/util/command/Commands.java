@@ -111,6 +111,31 @@ public final class Commands {
 	}
 
 	/** Every command's usage and summary, one a line, as {@code --help} prints them. */
+	/** One command's usage, summary and options ({@code containerctl <command> --help}). */
+	public static String help(CommandSpec s) {
+		StringBuilder b = new StringBuilder("usage: containerctl ").append(s.usage()).append('\n').append(s.summary());
+		for (CommandSpec.Option o : s.options()) {
+			String names = String.join(", ", o.names()) + (o.value() == null ? "" : " " + o.valueName());
+			b.append("\n  ").append(names).append(" ".repeat(Math.max(2, 24 - names.length()))).append(o.help());
+		}
+		return b.toString();
+	}
+
+	/**
+	 * What {@code --help} anywhere among {@code args} shows: the command's help when the other words name one, else every
+	 * command's usage.
+	 */
+	public static String helpFor(List<String> args) {
+		List<String> words = args.stream().filter(a -> !a.equals("--help") && !a.equals("-h")).toList();
+		CommandSpec spec = null;
+		try {
+			spec = words.isEmpty() ? null : CommandLine.find(words);
+		} catch (CommandLine.UsageException e) {
+			// the whole usage then
+		}
+		return spec == null ? usage() : help(spec);
+	}
+
 	public static String usage() {
 		StringBuilder b = new StringBuilder("usage: containerctl <command> [args]\n");
 		for (CommandSpec s : ALL) {
