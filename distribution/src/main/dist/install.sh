@@ -112,9 +112,12 @@ if [ "$mode" = install ]; then
 			grep -qxF "$f" "$old_list" || die "$f is there already and was not installed by install.sh; remove it or give other --bindir/--unitdir"
 		fi
 	done
+	# An integrator's JVM options survive a reinstall: the file is kept when it is not the one the last install shipped
+	# (conf/jvm.options.shipped records that; an install before that record kept any file that differed).
 	kept_jvm=no
-	if [ -f "$root/conf/jvm.options" ] && ! cmp -s "$root/conf/jvm.options" "$src/conf/jvm.options"; then
-		kept_jvm=yes # an integrator's JVM options survive a reinstall
+	if [ -f "$root/conf/jvm.options" ] && ! cmp -s "$root/conf/jvm.options" "$src/conf/jvm.options" \
+		&& ! cmp -s "$root/conf/jvm.options" "$root/conf/jvm.options.shipped"; then
+		kept_jvm=yes
 	fi
 	while IFS= read -r rel; do
 		[ "$rel" = conf/jvm.options ] && [ "$kept_jvm" = yes ] && continue
@@ -126,10 +129,10 @@ if [ "$mode" = install ]; then
 		[ "$rel" = conf/jvm.options ] && [ "$kept_jvm" = yes ] && continue
 		mv -f "$root/$rel.tmp-install" "$root/$rel"
 	done < "$new_list.rel"
+	cp "$src/conf/jvm.options" "$root/conf/jvm.options.shipped.tmp-install"
+	mv -f "$root/conf/jvm.options.shipped.tmp-install" "$root/conf/jvm.options.shipped"
+	echo "conf/jvm.options.shipped" >> "$new_list.rel"
 	if [ "$kept_jvm" = yes ]; then
-		install_shipped=$root/conf/jvm.options.shipped
-		cp "$src/conf/jvm.options" "$install_shipped"
-		echo "conf/jvm.options.shipped" >> "$new_list.rel"
 		echo "kept the edited $prefix/conf/jvm.options; the shipped one is $prefix/conf/jvm.options.shipped"
 	fi
 	chmod 755 "$root/bin/cc-containerd" "$root/bin/containerctl" "$root/install.sh"

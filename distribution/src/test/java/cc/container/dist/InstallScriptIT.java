@@ -177,6 +177,15 @@ class InstallScriptIT {
 		Files.delete(foreign);
 		assertThat(Files.readString(jvm)).contains("-Xmx48m");
 		assertThat(home.resolve("conf/jvm.options.shipped")).hasSameTextualContentAs(unpacked.resolve("conf/jvm.options"));
+		// Options nobody edited, as an older version shipped them: the new version's replace them.
+		String older = Files.readString(unpacked.resolve("conf/jvm.options")).replace("-XX:+ExitOnOutOfMemoryError\n", "");
+		Files.writeString(jvm, older);
+		Files.writeString(home.resolve("conf/jvm.options.shipped"), older);
+		r = sh("--destdir", root.toString());
+		assertThat(r.status()).as(r.err()).isZero();
+		assertThat(r.out()).doesNotContain("kept the edited");
+		assertThat(jvm).hasSameTextualContentAs(unpacked.resolve("conf/jvm.options"));
+		assertThat(home.resolve("conf/jvm.options.shipped")).hasSameTextualContentAs(unpacked.resolve("conf/jvm.options"));
 		try (Stream<Path> s = Files.list(home)) {
 			assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("-install") || n.contains(".install"));
 		}
