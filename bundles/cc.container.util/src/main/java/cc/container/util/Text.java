@@ -45,4 +45,22 @@ public final class Text {
 	public static String oneLine(String s) {
 		return oneLine(s, MAX_MESSAGE);
 	}
+
+	/**
+	 * The first control character of a text file read line by line ({@code config}) but tab, line feed and carriage
+	 * return, described with its line ("the control character 0x00 on line 3"), or null. LXC, for one, stops reading a
+	 * config at a NUL byte.
+	 */
+	public static String controlCharacter(String config) {
+		int line = 1;
+		for (int i = 0; i < config.length(); i++) {
+			char c = config.charAt(i);
+			if (c == '\n') {
+				line++;
+			} else if (c < 0x20 && c != '\t' && c != '\r' || c == 0x7f) {
+				return String.format("the control character 0x%02x on line %d", (int) c, line);
+			}
+		}
+		return null;
+	}
 }

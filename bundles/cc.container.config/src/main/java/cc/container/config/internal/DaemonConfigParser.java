@@ -61,10 +61,6 @@ public final class DaemonConfigParser {
 		if (group != null && !group.matches("[A-Za-z_][A-Za-z0-9_.-]{0,31}")) {
 			throw svc.error("control_group", "must be a group name, got \"" + group + "\"");
 		}
-		if (group != null && !groupExists(group)) {
-			// Else the daemon would run with no control socket: nobody could reach it.
-			throw svc.error("control_group", "no group named \"" + group + "\" on this system (getent group " + group + ")");
-		}
 		long logMax = svc.integer("container_log_max_size", ServiceSettings.DEFAULT_CONTAINER_LOG_MAX_SIZE, 64 << 10, 1L << 30);
 		svc.warnUnknown();
 
@@ -236,15 +232,5 @@ public final class DaemonConfigParser {
 			out.put(key, obj.string(key, null));
 		}
 		return out;
-	}
-
-	/** Whether the system knows {@code group} (the name service the JVM asks: /etc/group, or what NSS adds). */
-	private static boolean groupExists(String group) {
-		try {
-			java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-			return true;
-		} catch (java.io.IOException e) {
-			return false;
-		}
 	}
 }

@@ -136,7 +136,6 @@ class DaemonConfigParserTest {
 		working path empty         | '{"service": {"working_path": ""}}'                          | /etc/cc-container-mng.conf: service.working_path: must not be empty
 		working path a number      | '{"service": {"working_path": 7}}'                           | /etc/cc-container-mng.conf: service.working_path: must be a string, got 7
 		bad group                  | '{"service": {"control_group": "no such group!"}}'           | /etc/cc-container-mng.conf: service.control_group: must be a group name, got "no such group!"
-		unknown group              | '{"service": {"control_group": "cc-nosuchgroup"}}'           | /etc/cc-container-mng.conf: service.control_group: no group named "cc-nosuchgroup" on this system (getent group cc-nosuchgroup)
 		unknown level              | '{"logging": {"level": "LOUD"}}'                             | /etc/cc-container-mng.conf: logging.level: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got "LOUD"
 		sink level unknown         | '{"logging": {"file": {"level": "TRACE"}}}'                  | /etc/cc-container-mng.conf: logging.file.level: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got "TRACE"
 		enabled a string           | '{"logging": {"syslog": {"enabled": "yes"}}}'                | /etc/cc-container-mng.conf: logging.syslog.enabled: must be true or false, got the string "yes"

@@ -100,8 +100,7 @@ public final class ControlEndpoint {
 		try {
 			checkFolder(socket.getParent());
 			refuseIfAnswered(socket);
-			this.groupPrincipal = group == null ? null
-				: socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+			this.groupPrincipal = groupOrNone(socket, group, log);
 			this.server = bindWithFinalMode(socket, groupPrincipal);
 			this.daemonUser = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
 		} catch (IOException e) {
@@ -120,6 +119,24 @@ public final class ControlEndpoint {
 		acceptor.setDaemon(true);
 		acceptor.start();
 		log.info("containerctl can reach the daemon at {}.", socket);
+	}
+
+	/**
+	 * The group the socket is for, or null: with no {@code service.control_group}, or one the system does not know (an
+	 * error, and the socket root's alone, rather than no socket: the daemon and its containers go on, and root can
+	 * still reach it).
+	 */
+	static GroupPrincipal groupOrNone(Path socket, String group, Logger log) {
+		if (group == null) {
+			return null;
+		}
+		try {
+			return socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+		} catch (IOException e) {
+			log.error("service.control_group names \"{}\", which is no group on this system: the control socket is root's alone until the group "
+				+ "exists and the daemon restarts.", group);
+			return null;
+		}
 	}
 
 	/**

@@ -156,4 +156,12 @@ class ControlGroupTest {
 			+ theirs + " belongs to ccctloutsider, who could replace the socket; name a folder of the daemon's user (root) in service.control_socket");
 		ControlEndpoint.checkFolder(dir); // the daemon's own
 	}
+
+	@Test
+	void aGroupTheSystemDoesNotKnowLeavesTheSocketToRootAndSaysSo() throws Exception {
+		List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+		assertThat(ControlEndpoint.groupOrNone(socket, "cc-nosuchgroup", TestLogger.into(log))).isNull();
+		assertThat(log).singleElement().asString().contains("service.control_group names \"cc-nosuchgroup\", which is no group on this system");
+		assertThat(ControlEndpoint.groupOrNone(socket, GROUP, TestLogger.into(log)).getName()).isEqualTo(GROUP);
+	}
 }

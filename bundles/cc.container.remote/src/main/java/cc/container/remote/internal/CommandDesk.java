@@ -44,14 +44,14 @@ final class CommandDesk {
 	private final ContainerCommands commands;
 	private final Path downloads;
 	private final String device;
-	private final boolean httpAllowed;
+	private final java.util.function.BooleanSupplier httpAllowed;
 	private final AtomicLong names = new AtomicLong();
 
 	/**
 	 * @param httpAllowed whether a plain {@code http://} package URL is taken (the configuration allows it, or signed
-	 *        packages are required)
+	 *        packages are required), asked at each download
 	 */
-	CommandDesk(ContainerCommands commands, Path downloads, String device, boolean httpAllowed) {
+	CommandDesk(ContainerCommands commands, Path downloads, String device, java.util.function.BooleanSupplier httpAllowed) {
 		this.commands = commands;
 		this.downloads = downloads;
 		this.device = device;
@@ -150,7 +150,7 @@ final class CommandDesk {
 		if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
 			throw new IllegalArgumentException("--url must be an https:// URL, got \"" + url + "\"");
 		}
-		if ("http".equals(uri.getScheme()) && !httpAllowed) {
+		if ("http".equals(uri.getScheme()) && !httpAllowed.getAsBoolean()) {
 			throw new IllegalArgumentException("--url must be an https:// URL: a plain http:// one is taken only with remote.allow_http_downloads or "
 				+ "security.require_signed_packages, got \"" + url + "\"");
 		}

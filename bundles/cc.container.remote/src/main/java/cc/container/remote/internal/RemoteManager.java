@@ -55,7 +55,8 @@ public final class RemoteManager {
 				Files.deleteIfExists(p); // a download a crash left behind
 			}
 		}
-		boolean http = s.allowHttpDownloads() || config.config().security().requireSignedPackages();
+		// Asked at each download: a reload may change whether signatures are required (remote.* waits for a restart).
+		java.util.function.BooleanSupplier http = () -> s.allowHttpDownloads() || config.config().security().requireSignedPackages();
 		link = new Link(s, device, dir, supervisor, new CommandDesk(commands, downloads, device, http), () -> birth(device, s, supervisor, context),
 			log);
 		link.start();

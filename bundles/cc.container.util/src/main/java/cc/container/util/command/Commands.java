@@ -110,7 +110,6 @@ public final class Commands {
 		return out;
 	}
 
-	/** Every command's usage and summary, one a line, as {@code --help} prints them. */
 	/** One command's usage, summary and options ({@code containerctl <command> --help}). */
 	public static String help(CommandSpec s) {
 		StringBuilder b = new StringBuilder("usage: containerctl ").append(s.usage()).append('\n').append(s.summary());
@@ -136,6 +135,7 @@ public final class Commands {
 		return spec == null ? usage() : help(spec);
 	}
 
+	/** Every command's usage and summary, one a line, as {@code --help} prints them. */
 	public static String usage() {
 		StringBuilder b = new StringBuilder("usage: containerctl <command> [args]\n");
 		for (CommandSpec s : ALL) {

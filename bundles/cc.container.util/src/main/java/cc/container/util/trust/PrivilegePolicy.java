@@ -69,7 +69,18 @@ public final class PrivilegePolicy {
 		"-e", "--env", "-l", "--label", "--name", "-p", "--publish", "-u", "--user", "-w", "--workdir", "--entrypoint", "-h", "--hostname",
 		"--restart", "--memory", "-m", "--cpus", "--log-driver", "--log-opt", "--tmpfs", "--add-host", "--dns", "--stop-signal", "--stop-timeout",
 		"--shm-size", "--ulimit", "--sysctl", "--group-add", "--annotation", "--pull", "--health-cmd", "--health-interval", "--health-retries",
-		"--health-timeout", "--health-start-period", "--pod", "--platform", "--arch", "--os", "--ip", "--mac-address", "--cgroup-parent");
+		"--health-timeout", "--health-start-period", "--pod", "--platform", "--arch", "--os", "--ip", "--mac-address", "--cgroup-parent",
+		"--cidfile", "--pidfile", "--conmon-pidfile", "--hooks-dir", "--runtime", "--runtime-flag", "--conmon", "--root", "--runroot", "--tmpdir",
+		"--network-cmd-path", "--cni-config-dir", "--volumepath", "--storage-driver", "--storage-opt", "--cgroup-manager", "--events-backend",
+		"--url", "--connection", "--identity", "--module", "--volumes-from", "--seccomp-policy", "--secret", "--requires", "--health-startup-cmd",
+		"--variant", "--log-level", "--gidmap", "--uidmap", "--subuidname", "--subgidname", "--timeout", "--sdnotify", "--chrootdirs");
+	/**
+	 * Options that make Podman run, read or write something of the host's as root: its runtime, hooks, store and
+	 * helpers, files it writes (pid and cid files), another container's mounts. Only the privileged profile allows them.
+	 */
+	private static final Set<String> HOST_CONTROL_OPTIONS = Set.of("--cidfile", "--pidfile", "--conmon-pidfile", "--hooks-dir", "--runtime",
+		"--runtime-flag", "--conmon", "--root", "--runroot", "--tmpdir", "--network-cmd-path", "--cni-config-dir", "--volumepath", "--storage-driver",
+		"--storage-opt", "--cgroup-manager", "--events-backend", "--url", "--connection", "--identity", "--module", "--volumes-from", "--chrootdirs");
 	private static final Set<String> NAMESPACE_OPTIONS = Set.of("--pid", "--ipc", "--uts", "--userns", "--cgroupns");
 	private static final Set<String> UNCONFINED_OPTIONS = Set.of("seccomp=unconfined", "apparmor=unconfined", "label=disable",
 		"systempaths=unconfined", "unmask=all");
@@ -92,7 +103,8 @@ public final class PrivilegePolicy {
 				if (eq > 0) {
 					out.add(new Option(w.substring(0, eq), w.substring(eq + 1)));
 				} else {
-					out.add(new Option(w, PODMAN_VALUED.contains(w) && i + 1 < words.size() ? words.get(++i) : null));
+					out.add(new Option(w, PODMAN_VALUED.contains(w) ? next(words, i) : null));
+					i += PODMAN_VALUED.contains(w) && next(words, i) != null ? 1 : 0;
 				}
 			} else if (w.startsWith("-") && w.length() > 1) {
 				for (int k = 1; k < w.length(); k++) {
@@ -103,12 +115,23 @@ public final class PrivilegePolicy {
 					}
 					String rest = w.substring(k + 1);
 					rest = rest.startsWith("=") ? rest.substring(1) : rest;
-					out.add(new Option(name, !rest.isEmpty() ? rest : i + 1 < words.size() ? words.get(++i) : null));
+					String value = !rest.isEmpty() ? rest : next(words, i);
+					i += rest.isEmpty() && value != null ? 1 : 0;
+					out.add(new Option(name, value));
 					break;
 				}
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * The word after {@code i} as an option's value, or null. A word that starts with {@code -} is read as an option of
+	 * its own even where Podman would take it as the value: then the policy sees more than Podman does, never less
+	 * (an option this list does not know to take a value cannot make the next one look like a value).
+	 */
+	private static String next(List<String> words, int i) {
+		return i + 1 < words.size() && !words.get(i + 1).startsWith("-") ? words.get(i + 1) : null;
 	}
 
 	/** What the {@code create_args} of a Podman package ask of the host. */
@@ -155,9 +178,20 @@ public final class PrivilegePolicy {
 					}
 					break;
 				}
+				case "--log-opt":
+					if (v.startsWith("path=")) {
+						out.add(new Ask(Rule.PRIVILEGED, shown, null)); // conmon writes the output to that host file
+					}
+					break;
+				case "--seccomp-policy":
+					if (v.equals("image")) {
+						out.add(new Ask(Rule.UNCONFINED, shown, null));
+					}
+					break;
 				case "--security-opt": {
 					String opt = v.replaceFirst(":", "="); // the older seccomp:unconfined spelling too
-					if (UNCONFINED_OPTIONS.contains(opt) || opt.startsWith("label=type")) {
+					// A seccomp profile read from a host file, or paths unmasked, are as good as unconfined.
+					if (UNCONFINED_OPTIONS.contains(opt) || opt.startsWith("label=type") || opt.startsWith("seccomp=") || opt.startsWith("unmask=")) {
 						out.add(new Ask(Rule.UNCONFINED, shown, null));
 					}
 					break;
@@ -168,7 +202,9 @@ public final class PrivilegePolicy {
 					out.add(new Ask(Rule.HOST_PATHS, shown, value));
 					break;
 				default:
-					if (NAMESPACE_OPTIONS.contains(name) && (v.equals("host") || v.startsWith("ns:") || v.startsWith("container:"))) {
+					if (HOST_CONTROL_OPTIONS.contains(name)) {
+						out.add(new Ask(Rule.PRIVILEGED, shown, null));
+					} else if (NAMESPACE_OPTIONS.contains(name) && (v.equals("host") || v.startsWith("ns:") || v.startsWith("container:"))) {
 						out.add(new Ask(Rule.HOST_NAMESPACES, shown, null));
 					}
 					break;
@@ -179,6 +215,9 @@ public final class PrivilegePolicy {
 
 	/** The host source of a {@code --mount} of type bind (or of no type, which is a volume), or null. */
 	private static String mountSource(String spec) {
+		if (spec.indexOf('"') >= 0) {
+			return ""; // Podman reads it as CSV, with quotes: a host path the policy cannot tell
+		}
 		String type = "volume";
 		String source = null;
 		for (String part : spec.split(",")) {
@@ -210,7 +249,8 @@ public final class PrivilegePolicy {
 			String key = line.substring(0, eq).strip();
 			String value = line.substring(eq + 1).strip();
 			String shown = key + " = " + value;
-			if (key.startsWith("lxc.hook.") && !key.equals("lxc.hook.version")) {
+			if (key.startsWith("lxc.hook.") && !key.equals("lxc.hook.version") || key.matches("lxc\\.net\\.\\d+\\.script\\.(up|down)")) {
+				// Both run on the host, as root, from LXC's monitor.
 				out.add(new Ask(Rule.HOOKS, shown, null));
 			} else if (key.equals("lxc.include") || key.equals("lxc.mount.fstab")) {
 				out.add(new Ask(Rule.INCLUDES, shown, null));
@@ -346,8 +386,13 @@ public final class PrivilegePolicy {
 		if (configText.get(at) == null) {
 			throw new IOException("its " + where + " is larger than " + (MAX_CONFIG >> 10) + " KiB");
 		}
+		String control = cc.container.util.Text.controlCharacter(configText.get(at));
+		if (control != null) {
+			throw new IOException("its " + where + " holds " + control + ", where LXC would read it otherwise than the manager does");
+		}
 		return configText.get(at);
 	}
+
 
 	/** Notes what entry {@code e}, named {@code rest} below location {@code loc}, is to a bundle there. */
 	private static void note(String loc, String rest, TarEntry e, TarReader tar, Map<String, TarEntry.Type> configType, Map<String, String> configText,

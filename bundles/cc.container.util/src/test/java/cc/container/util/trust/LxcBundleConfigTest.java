@@ -77,4 +77,12 @@ class LxcBundleConfigTest {
 		assertThat(PrivilegePolicy.lxcConfig(bundle("mkdir -p a/rootfs b/rootfs; printf '" + HOOK + "' > a/config; printf '" + HOOK
 			+ "' > b/config"))).isNull();
 	}
+
+	@Test
+	void aConfigWithANulByteIsRefused() throws Exception {
+		// LXC stops reading at the NUL: the keys the manager adds after it (rootfs, name, logs) would not count.
+		Path b = bundle("mkdir rootfs; printf 'lxc.init.cmd = /srv/decoy/evil\\n\\000\\n' > config");
+		assertThatThrownBy(() -> PrivilegePolicy.lxcConfig(b)).isInstanceOf(IOException.class)
+			.hasMessage("its config holds the control character 0x00 on line 2, where LXC would read it otherwise than the manager does");
+	}
 }

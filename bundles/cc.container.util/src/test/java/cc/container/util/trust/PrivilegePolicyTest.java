@@ -37,6 +37,16 @@ class PrivilegePolicyTest {
 		-itv /srv/decoy:/host                        | HOST_PATHS
 		-itv/srv/decoy:/host                         | HOST_PATHS
 		-e A=1 -tv /srv/decoy:/host                  | HOST_PATHS
+		-l= --privileged                             | PRIVILEGED
+		--mount '"type=bind",src=/srv/decoy,dst=/h'  | HOST_PATHS
+		--log-opt path=/srv/decoy/profile            | PRIVILEGED
+		--runtime=/srv/decoy/evil                    | PRIVILEGED
+		--hooks-dir /srv/decoy                       | PRIVILEGED
+		--conmon-pidfile /srv/decoy/file             | PRIVILEGED
+		--volumes-from other                         | PRIVILEGED
+		--security-opt seccomp=/srv/decoy/p.json     | UNCONFINED
+		--security-opt unmask=/proc/kcore            | UNCONFINED
+		--seccomp-policy=image                       | UNCONFINED
 		--volume=/srv/decoy:/etc:ro                  | HOST_PATHS
 		--mount type=bind,source=/data,target=/data  | HOST_PATHS
 		--mount type=bind,src=/data,dst=/data        | HOST_PATHS
@@ -72,6 +82,8 @@ class PrivilegePolicyTest {
 	@CsvSource(delimiter = '|', textBlock = """
 		lxc.hook.pre-start = /bin/sh -c touch           | HOOKS
 		lxc.hook.start-host = /usr/bin/evil              | HOOKS
+		lxc.net.0.script.up = /srv/decoy/evil            | HOOKS
+		lxc.net.1.script.down = /srv/decoy/evil          | HOOKS
 		lxc.include = /usr/share/lxc/config/common.conf  | INCLUDES
 		lxc.mount.fstab = /srv/decoy/fstab               | INCLUDES
 		lxc.mount.entry = /srv/data srv none bind 0 0    | HOST_PATHS
@@ -149,5 +161,16 @@ class PrivilegePolicyTest {
 	void hooksRunOnlyUnderThePrivilegedProfile(Profile profile, boolean allowed) {
 		String why = PrivilegePolicy.refusal(PrivilegePolicy.lxc("lxc.hook.pre-start = /bin/true\n"), profile, "signed_packages", List.of());
 		assertThat(why == null).isEqualTo(allowed);
+	}
+
+	@ParameterizedTest(name = "podman {0} cannot hide {1}")
+	@CsvSource(delimiter = '|', textBlock = """
+		--cidfile -e --privileged         | --privileged
+		--secret -e -v/srv/decoy:/host    | -v /srv/decoy:/host
+		--requires -e --cap-add=SYS_ADMIN | --cap-add SYS_ADMIN
+		""")
+	void anOptionTheListDoesNotKnowCannotHideTheNextOne(String args, String hidden) {
+		// Podman would take "-e" as the first option's value; the policy reads every word that starts with - as an option.
+		assertThat(PrivilegePolicy.podman(args)).extracting(PrivilegePolicy.Ask::option).contains(hidden);
 	}
 }

@@ -70,6 +70,10 @@ final class LxcConfigFile {
 
 	/** The config with every pinned key set to the manager's value, once; the console log kept at {@code consoleSize}. */
 	static String rewrite(String config, Path dir, String id, long consoleSize) throws Refused {
+		String control = cc.container.util.Text.controlCharacter(config);
+		if (control != null) {
+			throw new Refused("the LXC config holds " + control + " (LXC stops reading at a NUL: the manager's own keys would not count)");
+		}
 		Map<String, String> ours = pinned(dir, id, consoleSize);
 		String rootfs = null;
 		List<String> out = new ArrayList<>();

@@ -46,4 +46,11 @@ class LxcConfigFileTest {
 		assertThat(LxcConfigFile.consoleSize("lxc.uts.name = x\n")).isEqualTo(LxcConfigFile.CONSOLE_SIZE);
 		assertThat(LxcConfigFile.consoleSize("lxc.console.size = 9GB\n")).isEqualTo(LxcConfigFile.CONSOLE_SIZE);
 	}
+
+	@Test
+	void aConfigWithANulByteIsRefused() {
+		// LXC stops reading a config at a NUL: the keys pinned after it would not count.
+		assertThatThrownBy(() -> LxcConfigFile.rewrite("lxc.uts.name = x\n\0\n", Path.of("/w/app"), "app"))
+			.isInstanceOf(LxcConfigFile.Refused.class).hasMessageContaining("the control character 0x00 on line 2");
+	}
 }

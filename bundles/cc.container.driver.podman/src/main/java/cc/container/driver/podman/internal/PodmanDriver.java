@@ -235,14 +235,8 @@ public final class PodmanDriver implements RuntimeDriver {
 		}
 		String source = loaded.get(0);
 		String image = imageRef(spec.id(), spec.version());
-		try {
-			tools.check("Tagging the image of " + spec.id(), argv("tag", source, image), env(), timeout());
-		} catch (DriverException e) {
-			if (!source.startsWith(IMAGE_REPO)) {
-				run(timeout(), "rmi", source); // what this load brought in goes (an image a container uses stays: Podman refuses)
-			}
-			throw e;
-		}
+		// A failed tag leaves what the load brought in: its name may be an image the host had before, which is not ours.
+		tools.check("Tagging the image of " + spec.id(), argv("tag", source, image), env(), timeout());
 		for (String ref : loaded) {
 			if (!ref.equals(image) && !ref.startsWith("sha256:") && !ref.startsWith(IMAGE_REPO)) {
 				// The manager's own name is the only one the image keeps; a second package with the same
