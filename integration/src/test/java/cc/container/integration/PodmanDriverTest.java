@@ -96,6 +96,17 @@ class PodmanDriverTest {
 	}
 
 	@Test
+	void aPackageCannotRenameItsContainerNorHideItFromTheManager() throws Exception {
+		// Podman keeps the last --name and label given: the manager's come after the package's create_args.
+		driver.install(new ContainerSpec(id, "1", "--network none --name " + id + "-other --label cc-container-mng.managed=false"
+			+ " --label cc-container-mng.version=9"), ticker);
+		assertThatThrownBy(() -> sandbox.podman("container", "exists", id + "-other")).isInstanceOf(IllegalStateException.class);
+		assertThat(sandbox.podman("inspect", "--format", "{{.Name}} {{index .Config.Labels \"cc-container-mng.managed\"}} "
+			+ "{{index .Config.Labels \"cc-container-mng.version\"}}", id).trim()).isEqualTo(id + " true 1");
+		assertThat(driver.states()).containsKey(id);
+	}
+
+	@Test
 	void anEventStreamThatADeadDaemonLeftIsEnded() throws Exception {
 		List<String> stream = new ArrayList<>(List.of("podman"));
 		stream.addAll(sandbox.globalArgs());

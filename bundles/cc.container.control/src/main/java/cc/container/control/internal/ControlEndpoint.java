@@ -376,8 +376,8 @@ public final class ControlEndpoint {
 		if (p.user().equals(daemonUser)) {
 			return true;
 		}
-		if (group == null) {
-			return false;
+		if (groupPrincipal == null) {
+			return false; // no group, or one the system did not know when the socket was made
 		}
 		if (p.group().equals(groupPrincipal)) {
 			return true;

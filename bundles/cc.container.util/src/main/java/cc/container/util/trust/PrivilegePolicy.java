@@ -40,7 +40,8 @@ public final class PrivilegePolicy {
 		HOST_NAMESPACES("a host namespace", Profile.PRIVILEGED),
 		HOST_PATHS("a host path", Profile.PRIVILEGED),
 		HOOKS("a hook that runs on the host", Profile.PRIVILEGED),
-		INCLUDES("a file read from the host", Profile.PRIVILEGED);
+		INCLUDES("a file read from the host", Profile.PRIVILEGED),
+		HOST_CONTROL("something of the host's that the runtime runs, reads or writes as root", Profile.PRIVILEGED);
 
 		/** What it is, in words. */
 		public final String what;
@@ -73,14 +74,18 @@ public final class PrivilegePolicy {
 		"--cidfile", "--pidfile", "--conmon-pidfile", "--hooks-dir", "--runtime", "--runtime-flag", "--conmon", "--root", "--runroot", "--tmpdir",
 		"--network-cmd-path", "--cni-config-dir", "--volumepath", "--storage-driver", "--storage-opt", "--cgroup-manager", "--events-backend",
 		"--url", "--connection", "--identity", "--module", "--volumes-from", "--seccomp-policy", "--secret", "--requires", "--health-startup-cmd",
-		"--variant", "--log-level", "--gidmap", "--uidmap", "--subuidname", "--subgidname", "--timeout", "--sdnotify", "--chrootdirs");
+		"--variant", "--log-level", "--gidmap", "--uidmap", "--subuidname", "--subgidname", "--timeout", "--sdnotify", "--chrootdirs",
+		"--cpu-profile", "--memory-profile", "--default-mounts-file", "--network-config-dir", "--imagestore", "--db-backend", "--registries-conf",
+		"--network-backend", "--namespace", "--pull-option", "--label-file");
 	/**
 	 * Options that make Podman run, read or write something of the host's as root: its runtime, hooks, store and
 	 * helpers, files it writes (pid and cid files), another container's mounts. Only the privileged profile allows them.
 	 */
 	private static final Set<String> HOST_CONTROL_OPTIONS = Set.of("--cidfile", "--pidfile", "--conmon-pidfile", "--hooks-dir", "--runtime",
 		"--runtime-flag", "--conmon", "--root", "--runroot", "--tmpdir", "--network-cmd-path", "--cni-config-dir", "--volumepath", "--storage-driver",
-		"--storage-opt", "--cgroup-manager", "--events-backend", "--url", "--connection", "--identity", "--module", "--volumes-from", "--chrootdirs");
+		"--storage-opt", "--cgroup-manager", "--events-backend", "--url", "--connection", "--identity", "--module", "--volumes-from", "--chrootdirs",
+		"--cpu-profile", "--memory-profile", "--default-mounts-file", "--network-config-dir", "--imagestore", "--db-backend", "--registries-conf",
+		"--network-backend", "--namespace", "--transient-store", "--pull-option", "--replace");
 	private static final Set<String> NAMESPACE_OPTIONS = Set.of("--pid", "--ipc", "--uts", "--userns", "--cgroupns");
 	private static final Set<String> UNCONFINED_OPTIONS = Set.of("seccomp=unconfined", "apparmor=unconfined", "label=disable",
 		"systempaths=unconfined", "unmask=all");
@@ -179,8 +184,18 @@ public final class PrivilegePolicy {
 					break;
 				}
 				case "--log-opt":
-					if (v.startsWith("path=")) {
-						out.add(new Ask(Rule.PRIVILEGED, shown, null)); // conmon writes the output to that host file
+					if (v.contains("path=")) {
+						out.add(new Ask(Rule.HOST_CONTROL, shown, null)); // conmon writes the output to that host file (a list: a,b)
+					}
+					break;
+				case "--annotation":
+					if (v.contains("run.oci.")) {
+						out.add(new Ask(Rule.UNCONFINED, shown, null)); // crun's own: a seccomp filter, plugins loaded on the host
+					}
+					break;
+				case "--pod":
+					if (!v.startsWith("new:")) {
+						out.add(new Ask(Rule.HOST_NAMESPACES, shown, null)); // an existing pod's namespaces
 					}
 					break;
 				case "--seccomp-policy":
@@ -203,7 +218,7 @@ public final class PrivilegePolicy {
 					break;
 				default:
 					if (HOST_CONTROL_OPTIONS.contains(name)) {
-						out.add(new Ask(Rule.PRIVILEGED, shown, null));
+						out.add(new Ask(Rule.HOST_CONTROL, shown, null));
 					} else if (NAMESPACE_OPTIONS.contains(name) && (v.equals("host") || v.startsWith("ns:") || v.startsWith("container:"))) {
 						out.add(new Ask(Rule.HOST_NAMESPACES, shown, null));
 					}
@@ -249,7 +264,7 @@ public final class PrivilegePolicy {
 			String key = line.substring(0, eq).strip();
 			String value = line.substring(eq + 1).strip();
 			String shown = key + " = " + value;
-			if (key.startsWith("lxc.hook.") && !key.equals("lxc.hook.version") || key.matches("lxc\\.net\\.\\d+\\.script\\.(up|down)")) {
+			if (key.startsWith("lxc.hook.") && !key.equals("lxc.hook.version") || key.matches("lxc\\.net\\.[^.]+\\.script\\.(up|down)")) {
 				// Both run on the host, as root, from LXC's monitor.
 				out.add(new Ask(Rule.HOOKS, shown, null));
 			} else if (key.equals("lxc.include") || key.equals("lxc.mount.fstab")) {
@@ -277,7 +292,7 @@ public final class PrivilegePolicy {
 			} else if (key.equals("lxc.namespace.keep") || key.startsWith("lxc.namespace.share.")) {
 				boolean netOnly = key.equals("lxc.namespace.keep") && value.equals("net") || key.equals("lxc.namespace.share.net");
 				out.add(new Ask(netOnly ? Rule.HOST_NETWORK : Rule.HOST_NAMESPACES, shown, null));
-			} else if (key.matches("lxc\\.net\\.\\d+\\.type")) {
+			} else if (key.matches("lxc\\.net\\.[^.]+\\.type")) {
 				if (value.equals("none")) {
 					out.add(new Ask(Rule.HOST_NETWORK, shown, null));
 				} else if (value.equals("phys")) {

@@ -39,11 +39,17 @@ class PrivilegePolicyTest {
 		-e A=1 -tv /srv/decoy:/host                  | HOST_PATHS
 		-l= --privileged                             | PRIVILEGED
 		--mount '"type=bind",src=/srv/decoy,dst=/h'  | HOST_PATHS
-		--log-opt path=/srv/decoy/profile            | PRIVILEGED
-		--runtime=/srv/decoy/evil                    | PRIVILEGED
-		--hooks-dir /srv/decoy                       | PRIVILEGED
-		--conmon-pidfile /srv/decoy/file             | PRIVILEGED
-		--volumes-from other                         | PRIVILEGED
+		--log-opt path=/srv/decoy/profile            | HOST_CONTROL
+		--log-opt max-size=1m,path=/srv/decoy/x      | HOST_CONTROL
+		--runtime=/srv/decoy/evil                    | HOST_CONTROL
+		--hooks-dir /srv/decoy                       | HOST_CONTROL
+		--conmon-pidfile /srv/decoy/file             | HOST_CONTROL
+		--volumes-from other                         | HOST_CONTROL
+		--cpu-profile=/srv/decoy/file                | HOST_CONTROL
+		--default-mounts-file /srv/decoy/mounts      | HOST_CONTROL
+		--replace                                    | HOST_CONTROL
+		--annotation run.oci.seccomp_bpf_data=AAAA   | UNCONFINED
+		--pod other                                  | HOST_NAMESPACES
 		--security-opt seccomp=/srv/decoy/p.json     | UNCONFINED
 		--security-opt unmask=/proc/kcore            | UNCONFINED
 		--seccomp-policy=image                       | UNCONFINED
@@ -73,6 +79,8 @@ class PrivilegePolicyTest {
 		--privileged=false
 		-it -e X=-v/srv/decoy:/host
 		-p8080:80 -eX=1 -hbox
+		--log-opt max-size=10m --pod new:web --annotation org.example.note=x
+		-e VAR=-x --health-cmd 'curl -f http://x' --stop-signal SIGTERM --tmpfs /tmp
 		""")
 	void podmanOptionsThatDoNot(String args) {
 		assertThat(PrivilegePolicy.podman(args)).isEmpty();
@@ -132,6 +140,7 @@ class PrivilegePolicyTest {
 		--security-opt seccomp=unconfined     | STRICT     | an unconfined security profile (--security-opt seccomp=unconfined)
 		--pid host -v /srv/decoy:/host        | PRIVILEGED |
 		--network host                        | STRICT     | the host's network (--network host)
+		--runtime /srv/decoy/evil             | DEFAULT    | something of the host's that the runtime runs, reads or writes as root (--runtime /srv/decoy/evil)
 		""")
 	void eachProfileAllowsWhatItSays(String args, Profile profile, String refused) {
 		String why = PrivilegePolicy.refusal(PrivilegePolicy.podman(args), profile, "unsigned_packages", List.of());

@@ -244,15 +244,18 @@ public final class PodmanDriver implements RuntimeDriver {
 				run(timeout(), "untag", image, ref);
 			}
 		}
-		List<String> create = new ArrayList<>(List.of("create", "--name", spec.id(), "--label", PodmanJson.LABEL_MANAGED + "=true"));
-		if (spec.version() != null) {
-			create.addAll(List.of("--label", PodmanJson.LABEL_VERSION + "=" + spec.version()));
-		}
+		List<String> create = new ArrayList<>(List.of("create"));
 		if (createArgs.stream().noneMatch(a -> a.startsWith("--log-driver") || a.startsWith("--log-opt"))) {
 			// The container's output is capped (conmon truncates it past the size), unless the package chose its log.
 			create.addAll(List.of("--log-driver", "k8s-file", "--log-opt", "max-size=" + config.get().service().containerLogMaxSize()));
 		}
 		create.addAll(createArgs);
+		// The manager's name and labels come last: Podman keeps the last one given, so a package cannot rename its
+		// container, hide it from the manager or pass it off as another version.
+		create.addAll(List.of("--name", spec.id(), "--label", PodmanJson.LABEL_MANAGED + "=true"));
+		if (spec.version() != null) {
+			create.addAll(List.of("--label", PodmanJson.LABEL_VERSION + "=" + spec.version()));
+		}
 		create.add(image);
 		CommandResult r = tools.run(argv(create), env(), timeout());
 		if (!r.ok()) {
